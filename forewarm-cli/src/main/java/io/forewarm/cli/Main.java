@@ -1,0 +1,46 @@
+package io.forewarm.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code forewarm} command. Exit codes: 0 success, 1 failure, 2 bad usage or input. */
+@Command(name = "forewarm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
+        description = "Runs functions in isolated sandboxes and warms them before requests arrive.",
+        subcommands = {SimulateCommand.class, TraceCommand.class, CommandLine.HelpCommand.class},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {"0:success", "1:the command failed", "2:bad usage or bad input (message says which)"})
+public final class Main {
+
+    /** Exit code for bad usage or input. */
+    static final int BAD_INPUT = 2;
+
+    private Main() {
+    }
+
+    /** Runs the command line and exits with its code. */
+    public static void main(String[] args) {
+        System.exit(run(args));
+    }
+
+    /** Runs the command line and returns its exit code (for tests). */
+    public static int run(String... args) {
+        CommandLine cli = new CommandLine(new Main());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
+                cmd.getErr().println("forewarm: " + e.getMessage());
+                return BAD_INPUT;
+            }
+            throw e;
+        });
+        return cli.execute(args);
+    }
+
+    /** Reads the version from the jar manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String v = Main.class.getPackage().getImplementationVersion();
+            return new String[] {"forewarm " + (v == null ? "dev" : v)};
+        }
+    }
+}

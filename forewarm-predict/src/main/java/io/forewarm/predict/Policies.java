@@ -1,0 +1,65 @@
+package io.forewarm.predict;
+
+import io.forewarm.predict.policy.FixedKeepAlive;
+import io.forewarm.predict.policy.Oracle;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.stream.Collectors;
+
+/** The registry of policies by name: parses a spec and creates the policy. */
+public final class Policies {
+
+    private static final Map<String, PolicyProvider> PROVIDERS = load();
+
+    private Policies() {
+    }
+
+    private static Map<String, PolicyProvider> load() {
+        List<PolicyProvider> all = new ArrayList<>(List.of(
+                FixedKeepAlive.NONE_PROVIDER,
+                FixedKeepAlive.PROVIDER,
+                Oracle.PROVIDER));
+        ServiceLoader.load(PolicyProvider.class).forEach(all::add);
+        Map<String, PolicyProvider> byName = new LinkedHashMap<>();
+        for (PolicyProvider p : all) {
+            if (byName.putIfAbsent(p.name(), p) != null) {
+                throw new IllegalStateException("two policies are registered as '" + p.name() + "'");
+            }
+        }
+        return byName;
+    }
+
+    /** Creates a fresh policy from a spec such as {@code fixed:10}; fails naming the spec if it is bad. */
+    public static Policy create(String specText) {
+        Map<String, String> positional = new LinkedHashMap<>();
+        PROVIDERS.values().forEach(p -> {
+            if (p.positionalParameter() != null) {
+                positional.put(p.name(), p.positionalParameter());
+            }
+        });
+        PolicySpec spec = PolicySpec.parse(specText, positional);
+        PolicyProvider provider = PROVIDERS.get(spec.name());
+        if (provider == null) {
+            throw new IllegalArgumentException("unknown policy '" + spec.name() + "' in '" + specText
+                    + "'; known: " + String.join(", ", PROVIDERS.keySet()));
+        }
+        Policy policy = provider.create(spec);
+        spec.requireAllRead();
+        return policy;
+    }
+
+    /** Every registered policy name with its description, one per line. */
+    public static String describe() {
+        return PROVIDERS.values().stream().map(p -> "  " + p.name() + ": " + p.description())
+                .collect(Collectors.joining("\n"));
+    }
+
+    /** The registered names. */
+    public static List<String> names() {
+        return List.copyOf(PROVIDERS.keySet());
+    }
+}

@@ -1,0 +1,29 @@
+package io.forewarm.predict;
+
+/**
+ * A keep-alive and pre-warm policy for one run (one simulation, or one live engine). It holds any state
+ * shared across units (e.g. the GreedyDual clock) and creates the per-unit state that decides, after each
+ * arrival, the {@link io.forewarm.core.Window} to keep the unit's sandbox loaded in.
+ *
+ * <p>Implementations are pure: time only enters through the arguments.
+ */
+public interface Policy {
+
+    /** The spec this policy was created from, e.g. {@code fixed:10} or {@code hybrid:range=240}. */
+    String spec();
+
+    /** Creates the per-unit decision state for a unit described by {@code profile}. */
+    UnitPolicy newUnit(UnitProfile profile);
+
+    /**
+     * Called when the host evicts an idle sandbox of {@code unit} to make room, before its window ended.
+     * Policies that age their priorities on eviction (GreedyDual) update their shared state here.
+     */
+    default void onEvicted(UnitPolicy unit, long nowMillis) {
+    }
+
+    /** Whether this policy needs {@link UnitProfile#foresight()} (only a simulator can give it). */
+    default boolean needsForesight() {
+        return false;
+    }
+}

@@ -1,0 +1,33 @@
+package io.forewarm.predict;
+
+import io.forewarm.core.Window;
+
+/** The decision state a {@link Policy} keeps for one unit (a function, or an application of functions). */
+public interface UnitPolicy {
+
+    /**
+     * Records an arrival at {@code nowMillis} (calls come in non-decreasing time) and returns the window to
+     * keep the unit's sandbox loaded in until the next arrival.
+     */
+    Window onArrival(long nowMillis);
+
+    /**
+     * The value of keeping this unit's idle sandbox when memory runs short: the lowest is evicted first.
+     * The default ranks by nothing, leaving the order to the caller's tie-break (least recently used).
+     */
+    default double retentionValue(long nowMillis) {
+        return 0;
+    }
+
+    /**
+     * Checks the policy's own invariants at the end of a run and throws {@link IllegalStateException}
+     * naming the broken one. Called once by every simulation.
+     */
+    default void verify() {
+    }
+
+    /** Approximate bytes of heap this unit's state holds, for the per-unit memory budgets. */
+    default long stateBytes() {
+        return 16;
+    }
+}
