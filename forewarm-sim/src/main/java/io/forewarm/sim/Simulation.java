@@ -1,0 +1,150 @@
+package io.forewarm.sim;
+
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+import io.forewarm.sim.paper.PaperModel;
+import io.forewarm.sim.trace.FunctionSeries;
+import io.forewarm.sim.trace.Trace;
+import io.forewarm.sim.trace.Unit;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
+
+/**
+ * Replays a trace through policies in virtual time and scores them. The trace is read once; every policy
+ * then replays the same units. Policies are created before the trace is read, so a bad spec fails fast.
+ */
+public final class Simulation {
+
+    /** The simulation model. */
+    public enum Model {
+        /** Shahrad et al.'s per-minute model with one instance per unit. */
+        PAPER,
+        /** Per-function instances with concurrency, second resolution and a host memory capacity. */
+        FLEET
+    }
+
+    /**
+     * How to run.
+     *
+     * @param model           the model
+     * @param unit            what one instance serves
+     * @param scoreFrom       count only events at or after this minute (trace numbering); feed all
+     * @param defaultMemoryMb memory assumed for a unit the trace gives none for
+     * @param progress        where to report progress
+     */
+    public record Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress) {
+
+        /** Paper model, app unit, score everything, 128 MB default, silent. */
+        public static Options paper(Unit unit) {
+            return new Options(Model.PAPER, unit, Integer.MIN_VALUE, 128, Progress.NONE);
+        }
+
+        /** The same options scoring only from {@code minute}. */
+        public Options scoringFrom(int minute) {
+            return new Options(model, unit, minute, defaultMemoryMb, progress);
+        }
+
+        /** The same options reporting progress to {@code p}. */
+        public Options withProgress(Progress p) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, p);
+        }
+    }
+
+    private Simulation() {
+    }
+
+    /** Runs every policy spec over the trace in the paper model; results are in the order of the specs. */
+    public static List<PolicyResult> run(Trace trace, List<String> policySpecs, Options options)
+            throws IOException {
+        if (options.model() != Model.PAPER) {
+            throw new IllegalArgumentException("model " + options.model() + " is run by the fleet simulator");
+        }
+        List<Policy> policies = policySpecs.stream().map(Policies::create).toList();
+        List<UnitTimeline> units = timelines(trace, options.unit(), options.progress());
+        List<PolicyResult> results = new ArrayList<>();
+        for (Policy policy : policies) {
+            results.add(replay(units, policy, options));
+        }
+        return results;
+    }
+
+    /** Reads the trace into one timeline per unit, in first-seen order. */
+    public static List<UnitTimeline> timelines(Trace trace, Unit unit, Progress progress) throws IOException {
+        Map<String, UnitTimeline> byUnit = new LinkedHashMap<>();
+        long[] functions = {0};
+        trace.forEach((FunctionSeries s) -> {
+            byUnit.computeIfAbsent(s.key().unit(unit),
+                    id -> new UnitTimeline(id, trace.firstMinute(), trace.minutes()))
+                    .addFunction(s.activeMinutes(), s.memoryMb());
+            if (++functions[0] % 1000 == 0) {
+                progress.update("read functions", functions[0], 0);
+            }
+        });
+        return new ArrayList<>(byUnit.values());
+    }
+
+    /** Replays every unit through one policy (units in parallel: the paper model keeps them independent). */
+    public static PolicyResult replay(List<UnitTimeline> units, Policy policy, Options options) {
+        long start = System.nanoTime();
+        int n = units.size();
+        PaperModel.UnitScore[] scores = new PaperModel.UnitScore[n];
+        long[] stateBytes = new long[n];
+        AtomicLong done = new AtomicLong();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            UnitTimeline u = units.get(i);
+            UnitPolicy unitPolicy = policy.newUnit(new UnitProfile(u.id(), memoryMb(u, options), 0,
+                    u.foresight()));
+            scores[i] = PaperModel.replay(u, unitPolicy, options.scoreFrom());
+            stateBytes[i] = unitPolicy.stateBytes();
+            long d = done.incrementAndGet();
+            if (d % 5000 == 0) {
+                options.progress().update("replay " + policy.spec(), d, n);
+            }
+        });
+        long events = 0;
+        long cold = 0;
+        long wastedMinutes = 0;
+        double wastedMbMinutes = 0;
+        double[] unitPct = new double[n];
+        int scoredUnits = 0;
+        for (int i = 0; i < n; i++) {
+            PaperModel.UnitScore s = scores[i];
+            events += s.events();
+            cold += s.coldStarts();
+            wastedMinutes += s.wastedMinutes();
+            wastedMbMinutes += s.wastedMinutes() * memoryMb(units.get(i), options);
+            if (s.events() > 0) {
+                unitPct[scoredUnits++] = 100.0 * s.coldStarts() / s.events();
+            }
+        }
+        long wallMs = (System.nanoTime() - start) / 1_000_000;
+        return new PolicyResult(policy.spec(), "paper", options.unit().name().toLowerCase(java.util.Locale.ROOT),
+                scoredUnits, events, cold, events == 0 ? 0 : 100.0 * cold / events,
+                percentile(Arrays.copyOf(unitPct, scoredUnits), 75), wastedMbMinutes / 1024.0, wastedMinutes,
+                wallMs, Arrays.stream(stateBytes).max().orElse(0), null);
+    }
+
+    private static double memoryMb(UnitTimeline u, Options options) {
+        double mb = u.memoryMb();
+        return Double.isNaN(mb) ? options.defaultMemoryMb() : mb;
+    }
+
+    /** The nearest-rank percentile {@code p} (0..100) of {@code values}; 0 for none. Sorts in place. */
+    static double percentile(double[] values, double p) {
+        if (values.length == 0) {
+            return 0;
+        }
+        Arrays.sort(values);
+        int rank = (int) Math.ceil(p / 100.0 * values.length);
+        return values[Math.max(0, rank - 1)];
+    }
+}
