@@ -13,6 +13,31 @@ public record DurationProfile(double averageMs, double p0, double p1, double p25
     }
 
     /**
+     * The profile of observed durations {@code ms} (not empty): their mean and their percentiles, each
+     * interpolated linearly between the closest ranks (Hyndman and Fan's type 7, as NumPy's default).
+     */
+    public static DurationProfile ofSamples(double[] ms) {
+        if (ms.length == 0) {
+            throw new IllegalArgumentException("no durations");
+        }
+        double[] x = ms.clone();
+        java.util.Arrays.sort(x);
+        double sum = 0;
+        for (double v : x) {
+            sum += v;
+        }
+        return new DurationProfile(sum / x.length, x[0], rank(x, 0.01), rank(x, 0.25), rank(x, 0.5),
+                rank(x, 0.75), rank(x, 0.99), x[x.length - 1]);
+    }
+
+    private static double rank(double[] sorted, double q) {
+        double h = (sorted.length - 1) * q;
+        int lo = (int) Math.floor(h);
+        int hi = Math.min(lo + 1, sorted.length - 1);
+        return sorted[lo] + (h - lo) * (sorted[hi] - sorted[lo]);
+    }
+
+    /**
      * The duration at quantile {@code q} in [0, 1], interpolated linearly between the known percentiles;
      * used to draw execution times for the fleet model.
      */

@@ -1,0 +1,245 @@
+package io.forewarm.sim.trace;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The Azure Functions Trace 2019 (Shahrad et al., "Serverless in the Wild", USENIX ATC 2020): a directory
+ * with {@code invocations.csv} (per-minute counts), and optionally {@code durations.csv} (ms percentiles)
+ * and {@code memory.csv} (MB).
+ *
+ * <p>{@code invocations.csv} is {@code HashOwner,HashApp,HashFunction,Trigger,<m>,<m+1>,...}: the minute
+ * columns may start at any number but must be consecutive. It is streamed on every {@link #forEach} with
+ * a byte-level parser holding one row; only durations and memory (one entry per function) are kept.
+ *
+ * <p>{@code memory.csv} is either per function ({@code HashFunction,HashOwner,HashApp,...}, as the bundled
+ * excerpt) or per application ({@code HashOwner,HashApp,...}, as the original dataset); an application's
+ * memory is then split evenly over its functions present in {@code invocations.csv}, which costs one extra
+ * skimming pass over that file at open. Rows of durations and memory for functions absent from the
+ * invocations are ignored; for a function listed twice the first row wins.
+ */
+final class Azure2019Trace implements Trace {
+
+    /** The registry name. */
+    static final String NAME = "azure2019";
+
+    private static final List<String> KEY = List.of("HashOwner", "HashApp", "HashFunction", "Trigger");
+    private static final List<String> PERCENTILES = List.of("percentile_Average_0", "percentile_Average_1",
+            "percentile_Average_25", "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
+            "percentile_Average_100");
+
+    private final Path dir;
+    private final Path invocations;
+    private final int firstMinute;
+    private final int minutes;
+    private final Map<String, DurationProfile> durations;
+    private final Map<String, Double> memory;
+
+    private Azure2019Trace(Path dir, int firstMinute, int minutes, Map<String, DurationProfile> durations,
+                           Map<String, Double> memory) {
+        this.dir = dir;
+        this.invocations = dir.resolve("invocations.csv");
+        this.firstMinute = firstMinute;
+        this.minutes = minutes;
+        this.durations = durations;
+        this.memory = memory;
+    }
+
+    /** Opens the trace directory {@code dir}: reads the invocation header, durations and memory. */
+    static Azure2019Trace open(Path dir) throws IOException {
+        Path inv = dir.resolve("invocations.csv");
+        if (!Files.isDirectory(dir)) {
+            throw new TraceFormatException(dir, 0, 0, "not a directory (expected one holding invocations.csv)");
+        }
+        int first;
+        int count;
+        try (CsvScanner s = CsvScanner.open(inv)) {
+            if (!s.nextRow()) {
+                throw s.failLine("empty file, expected header " + String.join(",", KEY) + ",<minute>,...");
+            }
+            for (String expected : KEY) {
+                String name = s.field();
+                if (!name.equals(expected)) {
+                    throw s.fail("expected column '" + expected + "' but found '" + name + "'");
+                }
+                if (s.end() != CsvScanner.End.COMMA) {
+                    throw s.fail("header has no minute columns");
+                }
+            }
+            first = s.integer();
+            count = 1;
+            while (s.end() == CsvScanner.End.COMMA) {
+                int m = s.integer();
+                if (m != first + count) {
+                    throw s.fail("minute columns must be consecutive: expected " + (first + count) + " but found "
+                            + m);
+                }
+                count++;
+            }
+            if (!s.nextRow()) {
+                throw new TraceFormatException(inv, 2, 0, "no functions: the file has only a header");
+            }
+        }
+        Map<String, DurationProfile> durations = readDurations(dir.resolve("durations.csv"));
+        Map<String, Double> memory = readMemory(dir.resolve("memory.csv"), inv);
+        return new Azure2019Trace(dir, first, count, durations, memory);
+    }
+
+    @Override
+    public String description() {
+        return NAME + " " + dir;
+    }
+
+    @Override
+    public int firstMinute() {
+        return firstMinute;
+    }
+
+    @Override
+    public int minutes() {
+        return minutes;
+    }
+
+    @Override
+    public void forEach(Consumer<FunctionSeries> consumer) throws IOException {
+        int[] active = new int[256];
+        int[] counts = new int[256];
+        try (CsvScanner s = CsvScanner.open(invocations)) {
+            s.nextRow();
+            s.field();
+            s.skipLine();
+            while (s.nextRow()) {
+                String owner = keyCell(s, "HashOwner");
+                String app = keyCell(s, "HashApp");
+                String function = keyCell(s, "HashFunction");
+                String trigger = keyCell(s, "Trigger");
+                int n = 0;
+                for (int i = 0; i < minutes; i++) {
+                    if (s.end() != CsvScanner.End.COMMA) {
+                        throw s.fail("row has " + (KEY.size() + i) + " cells but the header has "
+                                + (KEY.size() + minutes));
+                    }
+                    int c = s.count();
+                    if (c > 0) {
+                        if (n == active.length) {
+                            active = Arrays.copyOf(active, n * 2);
+                            counts = Arrays.copyOf(counts, n * 2);
+                        }
+                        active[n] = firstMinute + i;
+                        counts[n++] = c;
+                    }
+                }
+                if (s.end() == CsvScanner.End.COMMA) {
+                    s.field();
+                    throw s.fail("row has more cells than the header's " + (KEY.size() + minutes));
+                }
+                String id = id(owner, app, function);
+                consumer.accept(new FunctionSeries(new FunctionKey(owner, app, function, trigger),
+                        Arrays.copyOf(active, n), Arrays.copyOf(counts, n), null, durations.get(id),
+                        memory.getOrDefault(id, Double.NaN)));
+            }
+        }
+    }
+
+    private static String keyCell(CsvScanner s, String column) throws IOException {
+        if (s.end() == CsvScanner.End.FILE) {
+            throw s.fail("row ends before column " + column);
+        }
+        String v = s.field();
+        if (v.isEmpty()) {
+            throw s.fail("empty " + column);
+        }
+        if (s.end() != CsvScanner.End.COMMA) {
+            throw s.fail("row ends at column " + column);
+        }
+        return v;
+    }
+
+    private static String id(String owner, String app, String function) {
+        return owner + ',' + app + ',' + function;
+    }
+
+    private static Map<String, DurationProfile> readDurations(Path file) throws IOException {
+        Map<String, DurationProfile> out = new HashMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try (CsvScanner s = CsvScanner.open(file)) {
+            List<String> needed = new ArrayList<>(List.of("HashOwner", "HashApp", "HashFunction",
+                    "Average"));
+            needed.addAll(PERCENTILES);
+            Header h = Header.read(s, null, needed);
+            while (s.nextRow()) {
+                String[] row = s.row(h.width());
+                double[] v = new double[PERCENTILES.size() + 1];
+                v[0] = h.number(s, row, "Average");
+                for (int i = 0; i < PERCENTILES.size(); i++) {
+                    v[i + 1] = h.number(s, row, PERCENTILES.get(i));
+                }
+                out.putIfAbsent(id(row[h.column("HashOwner")], row[h.column("HashApp")],
+                        row[h.column("HashFunction")]), new DurationProfile(v[0], v[1], v[2], v[3], v[4], v[5],
+                        v[6], v[7]));
+            }
+        }
+        return out;
+    }
+
+    private static Map<String, Double> readMemory(Path file, Path invocations) throws IOException {
+        Map<String, Double> out = new HashMap<>();
+        if (!Files.exists(file)) {
+            return out;
+        }
+        try (CsvScanner s = CsvScanner.open(file)) {
+            Header h = Header.read(s, null, List.of("HashOwner", "HashApp", "AverageAllocatedMb"));
+            boolean perFunction = h.column("HashFunction") >= 0;
+            Map<String, Double> perApp = new HashMap<>();
+            while (s.nextRow()) {
+                String[] row = s.row(h.width());
+                double mb = h.number(s, row, "AverageAllocatedMb");
+                if (mb < 0) {
+                    throw s.failAt(h.column("AverageAllocatedMb") + 1, "negative memory " + mb);
+                }
+                String app = row[h.column("HashOwner")] + ',' + row[h.column("HashApp")];
+                if (perFunction) {
+                    out.putIfAbsent(app + ',' + row[h.column("HashFunction")], mb);
+                } else {
+                    perApp.putIfAbsent(app, mb);
+                }
+            }
+            if (!perFunction) {
+                splitOverFunctions(perApp, invocations, out);
+            }
+        }
+        return out;
+    }
+
+    /** Splits each application's memory evenly over its functions, skimming the invocation keys. */
+    private static void splitOverFunctions(Map<String, Double> perApp, Path invocations, Map<String, Double> out)
+            throws IOException {
+        Map<String, List<String>> functions = new HashMap<>();
+        try (CsvScanner s = CsvScanner.open(invocations)) {
+            s.nextRow();
+            s.field();
+            s.skipLine();
+            while (s.nextRow()) {
+                String app = keyCell(s, "HashOwner") + ',' + keyCell(s, "HashApp");
+                String function = keyCell(s, "HashFunction");
+                s.skipLine();
+                if (perApp.containsKey(app)) {
+                    functions.computeIfAbsent(app, k -> new ArrayList<>()).add(function);
+                }
+            }
+        }
+        functions.forEach((app, fns) -> {
+            double each = perApp.get(app) / fns.size();
+            fns.forEach(f -> out.put(app + ',' + f, each));
+        });
+    }
+}
