@@ -98,6 +98,11 @@ final class Azure2019Trace implements Trace {
     }
 
     @Override
+    public String credit() {
+        return "Azure Functions Trace 2019 (CC BY 4.0): Shahrad et al., USENIX ATC 2020";
+    }
+
+    @Override
     public int firstMinute() {
         return firstMinute;
     }

@@ -14,6 +14,11 @@ public interface Trace {
     /** What was read, for reports: format and location. */
     String description();
 
+    /** The attribution the data's licence asks for wherever results from it are shown ("" if none). */
+    default String credit() {
+        return "";
+    }
+
     /** The first minute of the horizon, in the trace's numbering (an Azure 2019 excerpt may start at 480). */
     int firstMinute();
 
