@@ -4,6 +4,7 @@ import io.forewarm.core.ExecutionRecord;
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
+import io.forewarm.history.HistoryStore;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sandbox.Invocation;
@@ -78,6 +79,11 @@ public final class Orchestrator implements AutoCloseable {
         this.recorder = new Recorder(history, config.recordBuffer());
         this.monitor = new UsageMonitor(config.sampleInterval());
         this.housekeeper = new Housekeeper(this, config.tick());
+    }
+
+    /** An engine that writes every execution record to {@code history}. */
+    public Orchestrator(SandboxFactory factory, HistoryStore history, EngineConfig config, InstantSource clock) {
+        this(factory, (Consumer<ExecutionRecord>) history::append, config, clock);
     }
 
     /** Starts the housekeeper's periodic tick (tests call {@link #tick(Instant)} themselves instead). */
