@@ -170,8 +170,8 @@ public final class Orchestrator implements AutoCloseable {
         Ticket ticket = warm != null ? new Admitted(warm, false, List.of()) : admit(pool, start);
         long queueMillis = warm != null ? 0 : millis(System.nanoTime() - start);
         if (ticket instanceof Rejected r) {
-            return finish(pool, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
-                    queueMillis, false, 0, null);
+            return notRun(pool, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
+                    queueMillis, false, 0);
         }
         Admitted a = (Admitted) ticket;
         a.victims().forEach(this::retireEvicted);
@@ -182,8 +182,8 @@ public final class Orchestrator implements AutoCloseable {
             initMillis = millis(System.nanoTime() - t0);
             if (failure != null) {
                 ExitKind kind = a.slot().failure();
-                return finish(pool, arrival, a.slot(), new Invocation(kind, NOTHING, Duration.ZERO, failure),
-                        queueMillis, true, initMillis, null);
+                return notRun(pool, arrival, a.slot(), new Invocation(kind, NOTHING, Duration.ZERO, failure),
+                        queueMillis, true, initMillis);
             }
             pool.coldStartMillis(initMillis);
             a.slot().transition(Slot.State.STARTING, Slot.State.BUSY);
@@ -195,22 +195,22 @@ public final class Orchestrator implements AutoCloseable {
                              boolean cold, long initMillis) {
         Sandbox sandbox = slot.sandbox();
         pool.enter();
-        UsageMonitor.Sampling sampling = monitor.start(sandbox, slot.lastUsage());
+        UsageMonitor.Sampling sampling = monitor.start(slot);
         Invocation inv;
         try {
             inv = sandbox.invoke(payload, pool.spec().timeout());
         } catch (RuntimeException e) {
             inv = new Invocation(ExitKind.CRASH, NOTHING, Duration.ZERO, "sandbox failed: " + e.getMessage());
         }
-        UsageMonitor.Peaks peaks = sampling.stop();
         pool.exit();
-        slot.lastUsage(peaks.after());
-        if (inv.exit() == ExitKind.CRASH && peaks.oomKills() > 0) {
-            inv = new Invocation(ExitKind.OOM, inv.output(), inv.runTime(), "killed by its memory limit: "
-                    + inv.message());
-        }
+        Invocation outcome = inv;
         boolean reusable = (inv.exit() == ExitKind.OK || inv.exit() == ExitKind.FUNCTION_ERROR)
                 && sandbox.state() == Sandbox.State.READY && !pool.draining();
+        // Accounted (and recorded) on the monitor thread; queued before the slot can be taken again.
+        monitor.finish(sampling, !reusable, peaks -> {
+            adjustLimits(pool, slot, outcome, peaks);
+            record(pool, arrival, slot, outcome, queueMillis, cold, initMillis, peaks);
+        });
         if (reusable) {
             slot.idleSince(clock.millis());
             slot.transition(Slot.State.BUSY, Slot.State.WARM);
@@ -220,8 +220,7 @@ public final class Orchestrator implements AutoCloseable {
             slot.transition(Slot.State.BUSY, Slot.State.COOLING);
             retire(slot);
         }
-        adjustLimits(pool, slot, inv, peaks);
-        return finish(pool, arrival, slot, inv, queueMillis, cold, initMillis, peaks);
+        return result(pool, slot, inv, queueMillis, cold, initMillis);
     }
 
     /** Feeds the run to the limit rule; raises the next sandbox's limits when the function keeps hitting them. */
@@ -242,17 +241,26 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
-    private InvokeResult finish(FunctionPool pool, Instant arrival, Slot slot, Invocation inv, long queueMillis,
-                                boolean cold, long initMillis, UsageMonitor.Peaks peaks) {
-        ResourceVector limits = slot == null ? pool.nextLimits() : slot.limits();
-        boolean raised = slot != null && slot.limitRaised();
-        long runMillis = inv.runTime().toMillis();
-        recorder.record(new ExecutionRecord(pool.name(), arrival, queueMillis, cold, initMillis, runMillis,
-                peaks == null ? -1 : peaks.cpuMillis(), peaks == null ? -1 : peaks.peakMemoryBytes(),
-                peaks == null ? -1 : peaks.ioReadBytes(), peaks == null ? -1 : peaks.ioWriteBytes(), -1,
-                inv.exit(), limits, raised));
+    /** Hands the execution's record to history (off the request path). */
+    private void record(FunctionPool pool, Instant arrival, Slot slot, Invocation inv, long queueMillis,
+                        boolean cold, long initMillis, UsageMonitor.Peaks peaks) {
+        recorder.record(new ExecutionRecord(pool.name(), arrival, queueMillis, cold, initMillis,
+                inv.runTime().toMillis(), peaks.cpuMillis(), peaks.peakMemoryBytes(), peaks.ioReadBytes(),
+                peaks.ioWriteBytes(), -1, inv.exit(), slot == null ? pool.nextLimits() : slot.limits(),
+                slot != null && slot.limitRaised()));
+    }
+
+    /** Records an execution that never ran (rejected, or its sandbox failed to start) and returns its result. */
+    private InvokeResult notRun(FunctionPool pool, Instant arrival, Slot slot, Invocation inv, long queueMillis,
+                                boolean cold, long initMillis) {
+        record(pool, arrival, slot, inv, queueMillis, cold, initMillis, UsageMonitor.Peaks.UNKNOWN);
+        return result(pool, slot, inv, queueMillis, cold, initMillis);
+    }
+
+    private static InvokeResult result(FunctionPool pool, Slot slot, Invocation inv, long queueMillis, boolean cold,
+                                       long initMillis) {
         return new InvokeResult(pool.name(), inv.exit(), inv.output(), inv.message(), cold, queueMillis, initMillis,
-                runMillis, raised);
+                inv.runTime().toMillis(), slot != null && slot.limitRaised());
     }
 
     private sealed interface Ticket permits Admitted, Rejected {
@@ -524,6 +532,7 @@ public final class Orchestrator implements AutoCloseable {
     /** Waits until every execution record so far was handed to history (tests, shutdown). */
     public void flushRecords() {
         try {
+            monitor.flush();
             recorder.flush();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

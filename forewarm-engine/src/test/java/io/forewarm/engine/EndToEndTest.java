@@ -33,7 +33,7 @@ class EndToEndTest {
     }
 
     @AfterAll
-    void nothingLeftBehind() throws InterruptedException {
+    void nothingLeftBehind() {
         rig.close();
     }
 

@@ -30,7 +30,7 @@ class HousekeeperTest {
     }
 
     @AfterAll
-    void nothingLeftBehind() throws InterruptedException {
+    void nothingLeftBehind() {
         rig.close();
     }
 

@@ -38,7 +38,7 @@ class OrchestratorTest {
     }
 
     @AfterAll
-    void nothingLeftBehind() throws InterruptedException {
+    void nothingLeftBehind() {
         rig.close();
     }
 

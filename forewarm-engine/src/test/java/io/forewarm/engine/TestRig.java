@@ -22,6 +22,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -162,7 +163,7 @@ final class TestRig implements AutoCloseable {
 
     /** Closes the factory and checks that no cgroup, scratch directory or process is left behind. */
     @Override
-    public void close() throws InterruptedException {
+    public void close() {
         // The engines under test closed every sandbox they made: nothing is left for the factory to clean.
         assertThat(cgroups()).as("cgroups left behind by the engine").isEqualTo(cgroupsBefore);
         assertThat(scratchDirs()).as("scratch directories left behind by the engine").isEmpty();
@@ -171,7 +172,7 @@ final class TestRig implements AutoCloseable {
         assertThat(scratchDirs()).as("scratch directories left behind").isEmpty();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
         while (ProcessHandle.current().descendants().count() > processesBefore && System.nanoTime() < deadline) {
-            Thread.sleep(20);
+            LockSupport.parkNanos(20_000_000L);
         }
         assertThat(ProcessHandle.current().descendants().count()).as("processes left behind")
                 .isEqualTo(processesBefore);
