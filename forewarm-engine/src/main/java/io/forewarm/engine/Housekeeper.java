@@ -75,13 +75,13 @@ public final class Housekeeper implements AutoCloseable {
     public synchronized Round tick(Instant now) {
         long nowMillis = now.toEpochMilli();
         int released = retireDead();
-        List<FunctionPool> pools = engine.pools();
+        List<FunctionPool> pools = engine.pool().all();
         List<List<Slot>> idle = new ArrayList<>();
         PoolSnapshot snapshot = snapshot(pools, idle, nowMillis);
         Plan plan = planner.plan(snapshot, nowMillis);
         for (Plan.Release r : plan.releases()) {
             Slot slot = find(idle.get(r.functionIndex()), r.sandboxId());
-            if (slot != null && engine.release(slot)) {
+            if (slot != null && engine.pool().release(slot)) {
                 released++;
                 if (r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY) {
                     slot.pool().evicted(nowMillis);
@@ -106,11 +106,11 @@ public final class Housekeeper implements AutoCloseable {
     /** Closes idle sandboxes whose worker is no longer ready (died while idle). */
     private int retireDead() {
         int n = 0;
-        for (FunctionPool p : engine.pools()) {
+        for (FunctionPool p : engine.pool().all()) {
             for (Slot s : p.slots()) {
                 Sandbox sb = s.sandbox();
                 if (s.state() == Slot.State.WARM && sb != null && sb.state() != Sandbox.State.READY
-                        && engine.release(s)) {
+                        && engine.pool().release(s)) {
                     LOG.warn("retired {} of '{}': its worker died while idle", s, p.name());
                     n++;
                 }
@@ -121,7 +121,7 @@ public final class Housekeeper implements AutoCloseable {
 
     private PoolSnapshot snapshot(List<FunctionPool> pools, List<List<Slot>> idleOut, long nowMillis) {
         List<PoolSnapshot.FunctionState> states = new ArrayList<>(pools.size());
-        long allocatedBytes = engine.allocated().memoryBytes();
+        long allocatedBytes = engine.pool().allocated().memoryBytes();
         for (FunctionPool p : pools) {
             List<Slot> idle = new ArrayList<>();
             List<PoolSnapshot.IdleSandbox> idleViews = new ArrayList<>();
@@ -140,11 +140,11 @@ public final class Housekeeper implements AutoCloseable {
                 }
             }
             idleOut.add(idle);
-            ResourceVector size = engine.budget(p);
+            ResourceVector size = engine.pool().budget(p);
             states.add(new PoolSnapshot.FunctionState(p.name(), p.lastArrivalMillis(), p.window(), size, busy,
                     starting, p.recentPeak(), p.retentionValue(nowMillis), p.coldStartMillis(), idleViews));
         }
-        return PoolSnapshot.of(engine.capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);
+        return PoolSnapshot.of(engine.pool().capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);
     }
 
     private static Slot find(List<Slot> slots, long id) {
