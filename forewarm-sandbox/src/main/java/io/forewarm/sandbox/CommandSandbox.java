@@ -74,6 +74,7 @@ final class CommandSandbox implements Sandbox {
             // background children must not outlive the invocation (and must not keep stdout open)
             partition.killAll();
             p.destroyForcibly();
+            WorkerSandbox.reap(p);
             if (!exited) {
                 return failure(ExitKind.TIMEOUT, took, "no exit within " + timeout);
             }

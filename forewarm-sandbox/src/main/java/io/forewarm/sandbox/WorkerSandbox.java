@@ -177,6 +177,16 @@ final class WorkerSandbox implements Sandbox {
         state = State.DEAD;
         partition.killAll();
         process.destroyForcibly();
+        reap(process);
+    }
+
+    /** Waits (bounded) until the JDK has reaped the killed process, so no zombie still counts in the cgroup. */
+    static void reap(Process p) {
+        try {
+            p.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String stderrHint() {
@@ -239,6 +249,7 @@ final class WorkerSandbox implements Sandbox {
             state = State.CLOSED;
             partition.close();
             process.destroyForcibly();
+            reap(process);
             onClose.run();
         } finally {
             lock.unlock();

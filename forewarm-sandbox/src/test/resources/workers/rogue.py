@@ -1,0 +1,15 @@
+"""A worker that breaks the protocol: proper READY, then an unknown frame type in answer to INVOKE."""
+import os
+import struct
+import sys
+
+def read_frame():
+    header = sys.stdin.buffer.read(5)
+    kind, length = struct.unpack(">BI", header)
+    return kind, sys.stdin.buffer.read(length)
+
+read_frame()
+os.write(1, struct.pack(">BI", 2, 0))
+read_frame()
+os.write(1, struct.pack(">BI", 9, 3) + b"bad")
+sys.stdin.buffer.read()
