@@ -60,6 +60,8 @@ final class CgroupProvider implements PartitionProvider {
         }
         notes.add("network bandwidth limits are not enforced");
         this.isolation = new Isolation(version.backend, true, reason, notes);
+        LOG.info("isolation: {} ({}); namespaces {}; notes: {}", version.backend, reason,
+                namespaces ? "on" : "off", String.join("; ", notes));
     }
 
     @Override

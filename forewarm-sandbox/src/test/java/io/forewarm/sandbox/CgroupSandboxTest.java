@@ -252,6 +252,7 @@ class CgroupSandboxTest {
         FunctionSpec spec = FunctionSpec.builder("capped", FunctionSpec.Kind.COMMAND, List.of("cat"))
                 .maxConcurrency(1).build();
         try (Sandbox first = factory.create(spec)) {
+            assertThat(first.state()).isEqualTo(Sandbox.State.READY);
             assertThatThrownBy(() -> factory.create(spec)).isInstanceOfSatisfying(SandboxException.class,
                     e -> assertThat(e.kind()).isEqualTo(ExitKind.CAPACITY));
         }
