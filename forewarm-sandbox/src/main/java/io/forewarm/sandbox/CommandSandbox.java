@@ -185,6 +185,11 @@ final class CommandSandbox implements Sandbox {
 
     @Override
     public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        // kill first, without the lock, so a running invocation ends now instead of at its timeout
+        partition.killAll();
         lock.lock();
         try {
             if (state == State.CLOSED) {

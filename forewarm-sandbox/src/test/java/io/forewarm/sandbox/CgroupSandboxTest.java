@@ -139,6 +139,23 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void closeDuringAnInvocationEndsItWithoutWaitingForTheTimeout() throws Exception {
+        Sandbox s = factory.create(worker("closer").build());
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CompletableFuture<Invocation> running = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    started.countDown();
+                    return s.invoke(bytes("sleep:60"), Duration.ofSeconds(120));
+                });
+        started.await();
+        Thread.sleep(300);
+        s.close();
+        Invocation r = running.get(20, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(r.exit()).isEqualTo(ExitKind.CRASH);
+        assertThat(s.state()).isEqualTo(Sandbox.State.CLOSED);
+    }
+
+    @Test
     void crashFunctionErrorAndProtocolBreachEachHaveTheirKind() {
         try (Sandbox s = factory.create(worker("faulty").build())) {
             Invocation failed = s.invoke(bytes("fail:"));
