@@ -86,6 +86,8 @@ def serve(handle, init=None):
 
 
 def _load(path):
+    # a sandbox must not write into the function's code directory, which may be shared or read-only
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location("forewarm_function", path)
     if spec is None:
         raise SystemExit("forewarm_runtime: cannot load %s" % path)
