@@ -1,4 +1,5 @@
-"""A worker that breaks the protocol: proper READY, then an unknown frame type in answer to INVOKE."""
+"""A worker that breaks the protocol: proper READY, then in answer to INVOKE an unknown frame type, or with
+argument "double" two RESULT frames."""
 import os
 import struct
 import sys
@@ -11,5 +12,8 @@ def read_frame():
 read_frame()
 os.write(1, struct.pack(">BI", 2, 0))
 read_frame()
-os.write(1, struct.pack(">BI", 9, 3) + b"bad")
+if sys.argv[1:] == ["double"]:
+    os.write(1, struct.pack(">BI", 4, 1) + b"1" + struct.pack(">BI", 4, 1) + b"2")
+else:
+    os.write(1, struct.pack(">BI", 9, 3) + b"bad")
 sys.stdin.buffer.read()

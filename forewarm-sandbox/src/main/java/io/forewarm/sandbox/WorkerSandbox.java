@@ -129,6 +129,14 @@ final class WorkerSandbox implements Sandbox {
             if (state != State.READY) {
                 throw new IllegalStateException("sandbox " + id + " is " + state);
             }
+            Object stray = replies.poll();
+            if (stray != null) {
+                // answers arrive strictly in order, one per INVOKE: anything waiting now was never asked for
+                kill();
+                return new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent "
+                        + (stray instanceof Frame f ? "an unsolicited " + Frames.name(f.type()) : ((Ended) stray).reason())
+                        + " between invocations" + stderrHint());
+            }
             long oomBefore = partition.oomKills();
             long t0 = System.nanoTime();
             send(Frames.INVOKE, payload);

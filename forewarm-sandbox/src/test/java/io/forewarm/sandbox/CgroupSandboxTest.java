@@ -174,6 +174,24 @@ class CgroupSandboxTest {
             assertThat(r.message()).contains("unknown frame type 9");
             assertThat(s.state()).isEqualTo(Sandbox.State.DEAD);
         }
+        FunctionSpec doubler = FunctionSpec.builder("doubler", FunctionSpec.Kind.WORKER,
+                List.of(TestWorkers.python(), TestWorkers.resource("rogue.py").toString(), "double")).build();
+        try (Sandbox s = factory.create(doubler)) {
+            assertThat(text(s.invoke(bytes("x")).output())).isEqualTo("1");
+            pauseForTheReader();
+            Invocation r = s.invoke(bytes("y"));
+            assertThat(r.exit()).isEqualTo(ExitKind.PROTOCOL);
+            assertThat(r.message()).contains("unsolicited RESULT");
+        }
+    }
+
+    /** Gives the reader thread a moment to queue the frame that followed in the same write. */
+    private static void pauseForTheReader() {
+        try {
+            Thread.sleep(200);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test
