@@ -63,7 +63,8 @@ final class TestWorkers {
     static boolean cgroupsUsable() {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path cg = Path.of("/sys/fs/cgroup");
-        return root && (Files.exists(cg.resolve("cgroup.controllers")) || Files.exists(cg.resolve("memory/cgroup.procs")));
+        return root && (Files.exists(cg.resolve("cgroup.controllers"))
+                || Files.exists(cg.resolve("memory/cgroup.procs")));
     }
 
     /** Names of every cgroup under the test parent, in every mounted hierarchy. */
