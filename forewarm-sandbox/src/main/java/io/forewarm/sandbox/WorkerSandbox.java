@@ -39,6 +39,8 @@ final class WorkerSandbox implements Sandbox {
     private volatile ResourceVector limits;
     private volatile State state = State.READY;
     private Duration startup = Duration.ZERO;
+    /** OOM kills counted when the last invocation started (or at READY): the baseline for an idle death. */
+    private long oomSeen;
 
     private WorkerSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition,
                           SandboxConfig config, Runnable onClose) throws IOException {
@@ -72,6 +74,7 @@ final class WorkerSandbox implements Sandbox {
         s.send(Frames.INIT, spec.initPayload());
         Object reply = s.poll(spec.initTimeout());
         if (reply instanceof Frame f && f.type() == Frames.READY) {
+            s.oomSeen = partition.oomKills();
             s.startup = Duration.ofNanos(System.nanoTime() - startNanos);
             return s;
         }
@@ -130,6 +133,19 @@ final class WorkerSandbox implements Sandbox {
                 throw new IllegalStateException("sandbox " + id + " is " + state);
             }
             long oomBefore = partition.oomKills();
+            Object stray = replies.poll();
+            if (stray != null) {
+                // answers come one per INVOKE, in order: anything queued now was never asked for, or is the
+                // worker's death while idle
+                Invocation failure = stray instanceof Frame f
+                        ? new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent an unsolicited "
+                        + Frames.name(f.type()) + " between invocations")
+                        : died(oomSeen, (Ended) stray);
+                kill();
+                return new Invocation(failure.exit(), failure.output(), Duration.ZERO, failure.message()
+                        + stderrHint());
+            }
+            oomSeen = oomBefore;
             long t0 = System.nanoTime();
             send(Frames.INVOKE, payload);
             Object reply = poll(timeout);
@@ -177,6 +193,16 @@ final class WorkerSandbox implements Sandbox {
         state = State.DEAD;
         partition.killAll();
         process.destroyForcibly();
+        reap(process);
+    }
+
+    /** Waits (bounded) until the JDK has reaped the killed process, so no zombie still counts in the cgroup. */
+    static void reap(Process p) {
+        try {
+            p.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String stderrHint() {
@@ -231,6 +257,11 @@ final class WorkerSandbox implements Sandbox {
 
     @Override
     public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        // kill first, without the lock, so a running invocation ends now instead of at its timeout
+        partition.killAll();
         lock.lock();
         try {
             if (state == State.CLOSED) {
@@ -239,6 +270,7 @@ final class WorkerSandbox implements Sandbox {
             state = State.CLOSED;
             partition.close();
             process.destroyForcibly();
+            reap(process);
             onClose.run();
         } finally {
             lock.unlock();
