@@ -44,6 +44,7 @@ import java.util.function.Consumer;
 public final class DuckDbHistoryStore implements HistoryStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbHistoryStore.class);
+    private static final int SIZE_ROUNDS = 4;
 
     /** A point in the buffer: completed once everything queued before it is committed. */
     private record Barrier(CompletableFuture<Void> done, boolean stop) {
@@ -331,9 +332,18 @@ public final class DuckDbHistoryStore implements HistoryStore {
             if (rawByAge + rollupsByAge > 0) {
                 checkpoint(); // so the byte count below sees the freed blocks
             }
-            long rawBySize = policy.rawRowsToDrop(queryLong(DuckDbSchema.RAW_ROWS), queryLong(DuckDbSchema.USED_BYTES));
-            if (rawBySize > 0) {
-                rawBySize = update(DuckDbSchema.DELETE_OLDEST_RAW, rawBySize);
+            long rawBySize = 0;
+            // The byte estimate charges all space to raw rows while rollups hold some of it, so one round can
+            // fall short; a few rounds converge (each re-measures after the checkpoint has freed blocks).
+            for (int round = 0; round < SIZE_ROUNDS; round++) {
+                long rows = queryLong(DuckDbSchema.RAW_ROWS);
+                long used = queryLong(DuckDbSchema.USED_BYTES);
+                long drop = policy.rawRowsToDrop(rows, used);
+                LOG.debug("retention of {}: {} raw rows in {} used bytes, dropping {}", name, rows, used, drop);
+                if (drop == 0) {
+                    break;
+                }
+                rawBySize += update(DuckDbSchema.DELETE_OLDEST_RAW, drop);
                 checkpoint();
             }
             if (rawByAge + rollupsByAge + rawBySize > 0) {
@@ -359,8 +369,17 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
     }
 
+    /** Bytes in the database's used blocks (0 for an in-memory database); what the byte limit is held to. */
+    long usedBytes() {
+        return read("database size", conn -> queryLong(conn, DuckDbSchema.USED_BYTES));
+    }
+
     private long queryLong(String sql) throws SQLException {
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        return queryLong(writer, sql);
+    }
+
+    private static long queryLong(DuckDBConnection conn, String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }
