@@ -326,9 +326,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
             }
             Instant rollupCutoff = policy.rollupCutoff(now);
             if (!rollupCutoff.equals(Instant.MIN)) {
-                rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE,
-                        Records.firstMinuteFrom(Records.boundMicros(rollupCutoff)));
+                long minute = Records.firstMinuteFrom(Records.boundMicros(rollupCutoff));
+                rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE, minute)
+                        + update(DuckDbSchema.DELETE_SEALED_BEFORE, minute);
             }
+            long sealed = seal(RollupSealing.sealBeforeMinute(now));
             if (rawByAge + rollupsByAge > 0) {
                 checkpoint(); // so the byte count below sees the freed blocks
             }
@@ -350,13 +352,29 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 update(DuckDbSchema.DELETE_ORPHAN_FUNCTIONS);
                 loadFunctionIds();
             }
-            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge);
+            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge, sealed);
             LOG.debug("retention of {} at {}: {}", name, now, result);
             return result;
         } catch (SQLException e) {
             throw new HistoryException("retention of " + name + " failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
+    private long seal(long beforeMinute) throws SQLException {
+        writer.setAutoCommit(false);
+        try {
+            long moved = update(DuckDbSchema.SEAL_ROLLUPS, beforeMinute);
+            update(DuckDbSchema.DELETE_SEALED_FROM_HOT, beforeMinute);
+            writer.commit();
+            return moved;
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
         }
     }
 
@@ -486,12 +504,10 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 return null;
             }
             try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ARRIVALS)) {
-                ps.setInt(1, fn);
-                ps.setLong(2, first);
-                ps.setLong(3, first + minutes);
+                bindRollupRange(ps, fn, first, first + minutes);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        buckets[(int) (rs.getLong(1) - first)] = rs.getLong(2);
+                        buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
                     }
                 }
             }
@@ -511,9 +527,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 return null;
             }
             try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ROLLUPS)) {
-                ps.setInt(1, fn);
-                ps.setLong(2, Records.firstMinuteFrom(Records.boundMicros(from)));
-                ps.setLong(3, Records.firstMinuteFrom(Records.boundMicros(to)));
+                bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
+                        Records.firstMinuteFrom(Records.boundMicros(to)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
@@ -539,6 +554,15 @@ public final class DuckDbHistoryStore implements HistoryStore {
             return null;
         });
         return out;
+    }
+
+    private static void bindRollupRange(PreparedStatement ps, int fn, long firstMinute, long endMinute)
+            throws SQLException {
+        for (int table = 0; table < 2; table++) {
+            ps.setInt(3 * table + 1, fn);
+            ps.setLong(3 * table + 2, firstMinute);
+            ps.setLong(3 * table + 3, endMinute);
+        }
     }
 
     private static Integer functionId(DuckDBConnection conn, String function) throws SQLException {

@@ -37,13 +37,13 @@ class RetentionTest {
         try (HistoryStore store = open(HistoryOptions.inMemory(), policy)) {
             minutely(store, "f", 60);
             Instant now = T0.plus(Duration.ofMinutes(60));
-            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(30, 0, 0));
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(30, 0, 0, 0));
             assertThat(store.records("f", T0, now)).hasSize(30).first()
                     .extracting(ExecutionRecord::runMillis).isEqualTo(30L);
             assertThat(store.arrivalsPerMinute("f", T0, 60)).containsOnly(1);
             assertThat(store.rollups("f", T0, now)).hasSize(60);
             assertThat(store.functions()).containsExactly("f");
-            assertThat(store.applyRetention(now)).as("nothing more to do").isEqualTo(new RetentionResult(0, 0, 0));
+            assertThat(store.applyRetention(now)).as("nothing more to do").isEqualTo(new RetentionResult(0, 0, 0, 0));
         }
     }
 
@@ -57,7 +57,7 @@ class RetentionTest {
             store.flush();
             Instant now = T0.plus(Duration.ofMinutes(60));
             // raw: minutes 0..49 go (50 of f, 1 of old); rollups: minutes 0..39 go (40 of f, 1 of old)
-            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(51, 0, 41));
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(51, 0, 41, 0));
             long[] buckets = store.arrivalsPerMinute("f", T0, 60);
             assertThat(java.util.Arrays.stream(buckets, 0, 40)).containsOnly(0L);
             assertThat(java.util.Arrays.stream(buckets, 40, 60)).containsOnly(1L);
@@ -76,7 +76,7 @@ class RetentionTest {
             minutely(store, "f", 40);
             minutely(store, "g", 10);
             Instant now = T0.plus(Duration.ofDays(1));
-            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(0, 25, 0));
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(0, 25, 0, 50));
             assertThat(store.latest(100)).hasSize(25)
                     .allSatisfy(r -> assertThat(r.arrival()).isAfterOrEqualTo(T0.plusSeconds(15 * 60)));
             assertThat(store.records("g", T0, now)).isEmpty();
@@ -136,5 +136,46 @@ class RetentionTest {
             assertThat(store.records("f", T0, T0.plus(Duration.ofHours(2)))).hasSize(30);
             assertThat(store.arrivalsPerMinute("f", T0, 60)).containsOnly(1);
         }
+    }
+
+    @Test
+    void sealingPastDaysChangesNoAnswerAndLateArrivalsForSealedMinutesAreAddedUp() {
+        Random rnd = new Random(11);
+        try (HistoryStore store = open(HistoryOptions.inMemory().withBatchSize(500), RetentionPolicy.KEEP_ALL)) {
+            for (int i = 0; i < 3_000; i++) {
+                store.append(Fixtures.random(rnd, 4, Duration.ofDays(3).toMillis()));
+            }
+            store.flush();
+            Instant end = T0.plus(Duration.ofDays(4));
+            java.util.Map<String, java.util.List<MinuteRollup>> before = new java.util.HashMap<>();
+            java.util.Map<String, long[]> bucketsBefore = new java.util.HashMap<>();
+            for (String fn : store.functions()) {
+                before.put(fn, store.rollups(fn, T0, end));
+                bucketsBefore.put(fn, store.arrivalsPerMinute(fn, T0, 4 * 1440));
+            }
+            // T0 is 10:00 on day 0; at day 3 00:30 the grace hour keeps day 2 hot, so days 0 and 1 are sealed
+            RetentionResult sealed = store.applyRetention(Instant.parse("2026-03-05T00:30:00Z"));
+            assertThat(sealed.rollupsSealed()).isPositive();
+            for (String fn : store.functions()) {
+                assertThat(store.rollups(fn, T0, end)).isEqualTo(before.get(fn));
+                assertThat(store.arrivalsPerMinute(fn, T0, 4 * 1440)).isEqualTo(bucketsBefore.get(fn));
+            }
+            MinuteRollup first = before.get("fn-0").getFirst();
+            store.append(new ExecutionRecord("fn-0", first.minute().plusSeconds(1), 0, true, 1, 99_999, 5,
+                    1L << 40, -1, -1, -1, io.forewarm.core.ExitKind.CRASH, Fixtures.LIMITS, false));
+            store.flush();
+            assertThat(store.rollups("fn-0", first.minute(), first.minute().plusSeconds(60))).containsExactly(
+                    new MinuteRollup("fn-0", first.minute(), first.invocations() + 1, first.coldStarts() + 1,
+                            first.runMillisSum() + 99_999, 99_999, 1L << 40,
+                            first.cpuMillisSum() < 0 ? 5 : first.cpuMillisSum() + 5, first.errors() + 1));
+        }
+    }
+
+    @Test
+    void onlyWholeDaysThatEndedAnHourAgoAreSealed() {
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T00:59:00Z")))
+                .isEqualTo(Instant.parse("2026-03-04T00:00:00Z").getEpochSecond() / 60);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z")))
+                .isEqualTo(Instant.parse("2026-03-05T00:00:00Z").getEpochSecond() / 60);
     }
 }
