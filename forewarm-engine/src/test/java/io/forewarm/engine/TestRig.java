@@ -38,6 +38,8 @@ final class TestRig implements AutoCloseable {
     static final Path SCRATCH = Path.of("/var/tmp/forewarm-engine-test-scratch");
     static final Path SHIM = Path.of("../runtimes/python/forewarm_runtime.py").toAbsolutePath().normalize();
     static final Path ECHO = Path.of("../forewarm-examples/src/main/python/echo.py").toAbsolutePath().normalize();
+    /** Keeps Python from writing bytecode caches next to the example sources. */
+    private static final java.util.Map<String, String> NO_PYC = java.util.Map.of("PYTHONDONTWRITEBYTECODE", "1");
     private static String python;
 
     final SandboxFactory factory;
@@ -88,14 +90,14 @@ final class TestRig implements AutoCloseable {
     /** The test function (enginefn.py) on the Python shim. */
     static FunctionSpec.Builder testFn(String name) {
         return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER,
-                List.of(python(), SHIM.toString(), resource("enginefn.py").toString()))
+                List.of(python(), SHIM.toString(), resource("enginefn.py").toString())).env(NO_PYC)
                 .limits(ResourceVector.of(0.5, 64 * MB)).timeout(Duration.ofSeconds(10));
     }
 
     /** The example echo worker on the Python shim. */
     static FunctionSpec.Builder echo(String name) {
         return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(python(), SHIM.toString(),
-                ECHO.toString())).limits(ResourceVector.of(0.5, 64 * MB));
+                ECHO.toString())).env(NO_PYC).limits(ResourceVector.of(0.5, 64 * MB));
     }
 
     /** The example slow-init JVM worker ({@link SlowInit}): about 300 ms of initialization after JVM start. */
