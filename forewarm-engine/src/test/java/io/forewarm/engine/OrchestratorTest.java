@@ -305,6 +305,19 @@ class OrchestratorTest {
     }
 
     @Test
+    void theDefaultPolicyDrivesAFunctionRegisteredWithoutOne() {
+        String defaultPolicy = EngineConfig.defaults().defaultPolicy();
+        try (Orchestrator engine = engine(TestRig.config().withDefaultPolicy(defaultPolicy))) {
+            engine.register(testFn("defaulted").build());
+            engine.invoke("defaulted", bytes("echo:1"));
+            engine.invoke("defaulted", bytes("echo:2"));
+            EngineStatus.FunctionStatus s = engine.status().function("defaulted");
+            assertThat(s.policy()).isEqualTo(defaultPolicy);
+            assertThat(s.window()).as("the window returned at the last arrival").isNotNull();
+        }
+    }
+
+    @Test
     void registrationRejectsWhatCannotWork() {
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("twice").build());

@@ -104,8 +104,10 @@ final class TestRig implements AutoCloseable {
     static FunctionSpec.Builder slowInitJvm(String name) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = location(SlowInit.class) + File.pathSeparator + location(Worker.class);
-        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xmx128m", "-Xss512k",
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, SlowInit.class.getName()))
+        // The JVM writes its own warnings to stdout by default, where they would break the frames: stderr.
+        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xlog:disable",
+                        "-Xlog:all=warning:stderr", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "-cp", cp, SlowInit.class.getName()))
                 .limits(ResourceVector.of(1, 384 * MB)).initTimeout(Duration.ofSeconds(30))
                 .timeout(Duration.ofSeconds(10));
     }
