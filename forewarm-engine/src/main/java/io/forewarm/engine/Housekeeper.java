@@ -1,5 +1,6 @@
 package io.forewarm.engine;
 
+import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.predict.plan.Plan;
 import io.forewarm.predict.plan.Planner;
@@ -103,20 +104,34 @@ public final class Housekeeper implements AutoCloseable {
         return new Round(plan, released, List.copyOf(started));
     }
 
-    /** Closes idle sandboxes whose worker is no longer ready (died while idle). */
+    /** Closes idle sandboxes whose worker died while idle, before a request meets them. */
     private int retireDead() {
         int n = 0;
         for (FunctionPool p : engine.pool().all()) {
+            boolean worker = p.spec().kind() == FunctionSpec.Kind.WORKER;
             for (Slot s : p.slots()) {
-                Sandbox sb = s.sandbox();
-                if (s.state() == Slot.State.WARM && sb != null && sb.state() != Sandbox.State.READY
-                        && engine.pool().release(s)) {
+                if (s.state() == Slot.State.WARM && dead(s.sandbox(), worker) && engine.pool().release(s)) {
                     LOG.warn("retired {} of '{}': its worker died while idle", s, p.name());
                     n++;
                 }
             }
         }
         return n;
+    }
+
+    /** Not ready, or (a worker) without a single live process: a command function has none while idle. */
+    private static boolean dead(Sandbox sb, boolean worker) {
+        if (sb == null) {
+            return false;
+        }
+        if (sb.state() != Sandbox.State.READY) {
+            return true;
+        }
+        try {
+            return worker && sb.usage().processes() == 0;
+        } catch (RuntimeException e) {
+            return true;
+        }
     }
 
     private PoolSnapshot snapshot(List<FunctionPool> pools, List<List<Slot>> idleOut, long nowMillis) {

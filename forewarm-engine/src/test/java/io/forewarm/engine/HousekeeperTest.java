@@ -134,6 +134,25 @@ class HousekeeperTest {
     }
 
     @Test
+    void aWorkerThatDiedWhileIdleIsRetiredBeforeARequestMeetsIt() throws InterruptedException {
+        MutableClock clock = new MutableClock(T0);
+        try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
+            engine.register(testFn("mortal").build(), "fixed:10");
+            assertThat(engine.invoke("mortal", bytes("exit-later:0.1")).exit()).isEqualTo(ExitKind.OK);
+            int retired = 0;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (retired == 0 && System.nanoTime() < deadline) {
+                retired = engine.tick(clock.advance(Duration.ofMillis(100))).released();
+                Thread.sleep(20);
+            }
+            assertThat(retired).isEqualTo(1);
+            InvokeResult next = engine.invoke("mortal", bytes("echo:alive"));
+            assertThat(next.exit()).isEqualTo(ExitKind.OK);
+            assertThat(next.cold()).isTrue();
+        }
+    }
+
+    @Test
     void thePeriodicTickRunsOnItsOwnThread() throws InterruptedException {
         MutableClock clock = new MutableClock(T0);
         EngineConfig fastTick = TestRig.config().withTiming(Duration.ofMillis(20), Duration.ofMillis(100));
