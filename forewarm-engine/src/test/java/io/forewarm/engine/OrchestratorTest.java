@@ -32,9 +32,14 @@ class OrchestratorTest {
 
     private TestRig rig;
 
+    /** The sandboxes the tests run on: the host's detected backend. */
+    TestRig newRig() {
+        return new TestRig();
+    }
+
     @BeforeAll
     void rig() {
-        rig = new TestRig();
+        rig = newRig();
     }
 
     @AfterAll

@@ -47,10 +47,16 @@ final class TestRig implements AutoCloseable {
     private final long processesBefore;
     private final Set<String> cgroupsBefore;
 
+    /** Sandboxes on the backend this host detects (cgroups when root). */
     TestRig() {
+        this(SandboxConfig.Backend.AUTO);
+    }
+
+    /** Sandboxes on {@code backend}. */
+    TestRig(SandboxConfig.Backend backend) {
         processesBefore = ProcessHandle.current().descendants().count();
         cgroupsBefore = cgroups();
-        factory = SandboxFactories.detect(SandboxConfig.defaults().withPlace(PARENT, SCRATCH));
+        factory = SandboxFactories.detect(SandboxConfig.defaults().withBackend(backend).withPlace(PARENT, SCRATCH));
     }
 
     /** An orchestrator recording into {@link #records}, with a small, explicit budget. */
