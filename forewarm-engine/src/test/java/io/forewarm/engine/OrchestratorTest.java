@@ -332,6 +332,8 @@ class OrchestratorTest {
                     .hasMessageContaining("'huge' needs").hasMessageContaining("host capacity");
             assertThatThrownBy(() -> engine.register(testFn("typo").build(), "fixed:keep=1,kep=2"))
                     .hasMessageContaining("kep=2");
+            assertThatThrownBy(() -> engine.register(testFn("seer").build(), "oracle"))
+                    .hasMessageContaining("'oracle' needs foresight");
         }
     }
 
