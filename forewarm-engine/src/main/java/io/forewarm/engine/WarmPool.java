@@ -113,10 +113,12 @@ final class WarmPool {
                 if (warm != null) {
                     return new Admitted(warm, false, List.of());
                 }
+                long now = clock.millis();
                 Map<Long, Slot> idle = new HashMap<>();
-                List<Victims.Candidate> candidates = idleCandidates(clock.millis(), idle);
+                List<Victims.Candidate> candidates = idleCandidates(now, idle);
                 Admission.Decision d = Admission.decide(live(pool), pool.spec().maxConcurrency(), budget(pool),
-                        config.capacity().minus(allocated), candidates, queued, config.queueCapacity(), inQueue);
+                        config.capacity().minus(allocated), candidates, queued, config.queueCapacity(), inQueue,
+                        now);
                 switch (d) {
                     case Admission.Reject r -> {
                         return new Rejected(r.why());
@@ -213,7 +215,7 @@ final class WarmPool {
                     if (Double.isNaN(value)) {
                         value = p.retentionValue(now);
                     }
-                    out.add(new Victims.Candidate(s.id(), s.budget(), value, s.idleSinceMillis()));
+                    out.add(new Victims.Candidate(s.id(), p.name(), s.budget(), value, s.idleSinceMillis()));
                     byId.put(s.id(), s);
                 }
             }

@@ -129,7 +129,7 @@ class OrchestratorTest {
     }
 
     @Test
-    void underPressureTheIdleSandboxOfLeastValuePerMegabyteIsEvicted() {
+    void underPressureTheIdleSandboxOfLeastValueIsEvicted() {
         // Room for two 64 MB sandboxes, not three.
         EngineConfig config = TestRig.config().withCapacity(ResourceVector.of(2, 160 * MB));
         try (Orchestrator engine = engine(config)) {
