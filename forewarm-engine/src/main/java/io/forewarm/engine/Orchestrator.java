@@ -120,9 +120,12 @@ public final class Orchestrator implements AutoCloseable {
      * Runs {@code payload} through {@code function}. Never throws for a failure of the function or of the
      * sandbox: each comes back with its own {@link ExitKind}; CAPACITY when no sandbox could be had in time.
      *
-     * @throws IllegalArgumentException when the function is not registered
+     * @throws IllegalArgumentException when the function is not registered or the payload is null
      */
     public InvokeResult invoke(String function, byte[] payload) {
+        if (payload == null) {
+            throw new IllegalArgumentException("payload of '" + function + "' is null; pass an empty array");
+        }
         FunctionPool fn = pool.get(function);
         if (fn == null || fn.draining()) {
             throw new IllegalArgumentException("unknown function '" + function + "'");

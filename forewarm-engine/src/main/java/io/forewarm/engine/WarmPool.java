@@ -42,7 +42,8 @@ final class WarmPool {
     private final InstantSource clock;
     private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
     private long nextId;
-    private final ReentrantLock lock = new ReentrantLock();
+    // Fair: waiters woken together re-check in the order they came, so the queue is served first come, first served.
+    private final ReentrantLock lock = new ReentrantLock(true);
     private final Condition changed = lock.newCondition();
     private volatile ResourceVector allocated = ResourceVector.ZERO; // written under lock
     private int queued; // under lock
@@ -94,9 +95,12 @@ final class WarmPool {
         return config.accounted(pool.nextLimits());
     }
 
-    /** A warm slot of {@code pool} (now BUSY), else admission: waits at most until the queue deadline. */
+    /**
+     * A warm slot of {@code pool} (now BUSY), else admission: waits at most until the queue deadline. While
+     * requests of the function wait, a newcomer queues behind them instead of taking the next warm slot.
+     */
     Ticket acquire(FunctionPool pool, long startNanos) {
-        Slot warm = pool.takeWarm();
+        Slot warm = pool.queued() == 0 ? pool.takeWarm() : null;
         return warm != null ? new Admitted(warm, false, List.of()) : admit(pool, startNanos);
     }
 

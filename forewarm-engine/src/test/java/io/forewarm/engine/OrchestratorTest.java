@@ -129,6 +129,28 @@ class OrchestratorTest {
     }
 
     @Test
+    void waitersAreServedInTheOrderTheyCame() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Orchestrator engine = engine(TestRig.config().withQueue(4, Duration.ofSeconds(20)))) {
+            engine.register(testFn("fifo").maxConcurrency(1).build());
+            Future<InvokeResult> busy = pool.submit(() -> engine.invoke("fifo", bytes("sleep:0.5")));
+            await(() -> engine.status().function("fifo").busy() == 1);
+            Future<?> first = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:first")).output())));
+            await(() -> engine.status().queued() == 1);
+            Future<?> second = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:second"))
+                    .output())));
+            await(() -> engine.status().queued() == 2);
+            busy.get();
+            first.get();
+            second.get();
+            assertThat(served).containsExactly("first", "second");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void underPressureTheIdleSandboxOfLeastValueIsEvicted() {
         // Room for two 64 MB sandboxes, not three.
         EngineConfig config = TestRig.config().withCapacity(ResourceVector.of(2, 160 * MB));
@@ -332,6 +354,7 @@ class OrchestratorTest {
                     .hasMessageContaining("'huge' needs").hasMessageContaining("host capacity");
             assertThatThrownBy(() -> engine.register(testFn("typo").build(), "fixed:keep=1,kep=2"))
                     .hasMessageContaining("kep=2");
+            assertThatThrownBy(() -> engine.invoke("twice", null)).hasMessageContaining("payload of 'twice' is null");
             assertThatThrownBy(() -> engine.register(testFn("seer").build(), "oracle"))
                     .hasMessageContaining("'oracle' needs foresight");
         }
