@@ -70,6 +70,7 @@ public final class FleetModel {
     private final long scoreFrom;
     private final long horizonEnd;
     private long allocated;
+    private long idleBytes; // memory of idle instances: when it cannot cover a cold start, nothing can
     private long peakAllocated;
     private long instances;
     private long nextInstanceId;
@@ -205,12 +206,14 @@ public final class FleetModel {
         long delay;
         if (inst != null) {
             leaveIdle(p, inst, t);
+            idleBytes -= p.size.memoryBytes();
             delay = Math.max(0, inst.readyAt - t);
         } else {
             long need = p.size.memoryBytes();
             if (capacity > 0 && allocated + need > capacity) {
-                List<Plan.Release> victims = planner.chooseVictims(new Snapshot(live, t), allocated + need - capacity,
-                        t);
+                // Fast path: with too little idle memory the planner would choose no victims anyway.
+                List<Plan.Release> victims = allocated + need - capacity > idleBytes ? List.of()
+                        : planner.chooseVictims(new Snapshot(live, t), allocated + need - capacity, t);
                 if (victims.isEmpty()) {
                     if (scored) {
                         rejected++;
@@ -243,6 +246,7 @@ public final class FleetModel {
         inst.idleSince = t;
         inst.readyAt = Math.min(inst.readyAt, t);
         p.idle.add(inst);
+        idleBytes += p.size.memoryBytes();
         apply(planner.plan(new Snapshot(List.of(p), t), t), List.of(p), t);
     }
 
@@ -275,6 +279,7 @@ public final class FleetModel {
                     inst.idleSince = t;
                     allocate(p);
                     p.idle.add(inst);
+                    idleBytes += p.size.memoryBytes();
                 }
             }
         }
@@ -288,6 +293,7 @@ public final class FleetModel {
         }
         leaveIdle(p, inst, t);
         allocated -= p.size.memoryBytes();
+        idleBytes -= p.size.memoryBytes();
         instances--;
         if (evicted) {
             policy.onEvicted(p.policy, t);
@@ -331,9 +337,9 @@ public final class FleetModel {
             counted += p.idle.size();
             memory += p.idle.size() * p.size.memoryBytes();
         }
-        if (counted != instances || memory != allocated) {
-            throw new IllegalStateException("invariant: " + instances + " instances / " + allocated
-                    + " bytes tracked but " + counted + " / " + memory + " loaded at the end");
+        if (counted != instances || memory != allocated || memory != idleBytes) {
+            throw new IllegalStateException("invariant: " + instances + " instances / " + allocated + " bytes ("
+                    + idleBytes + " idle) tracked but " + counted + " / " + memory + " loaded at the end");
         }
         for (Pool p : pools) {
             try {
