@@ -20,7 +20,9 @@ import io.forewarm.predict.UnitProfile;
  *       the priority to frequency per size);</li>
  *   <li>Size: its memory in MB (1 when unknown).</li>
  * </ul>
- * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}.
+ * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}. As in
+ * FaasCache it belongs to each sandbox: a sandbox keeps the priority of its last use ({@link
+ * UnitPolicy#sandboxValue}), so the extra sandboxes a burst left behind age like any other entry.
  * FaasCache also resets a function's frequency once all its containers are evicted; a unit policy does not
  * learn that, so here the frequency only grows.
  *
@@ -107,6 +109,11 @@ public final class GreedyDual implements Policy {
         @Override
         public double retentionValue(long nowMillis) {
             return priority;
+        }
+
+        @Override
+        public double sandboxValue(double valueAtLastUse, long nowMillis) {
+            return valueAtLastUse;
         }
 
         @Override

@@ -228,6 +228,7 @@ public final class FleetModel {
             allocate(p);
             delay = p.coldStartMillis;
         }
+        inst.valueAtUse = p.policy.retentionValue(t);
         p.busy++;
         p.peak = p.busy == 1 ? 1 : Math.max(p.peak, p.busy); // a new burst starts when nothing was running
         if (delay > 0 && scored) {
@@ -277,6 +278,7 @@ public final class FleetModel {
                 for (int k = 0; k < w.count(); k++) {
                     Instance inst = new Instance(nextInstanceId++, t + p.coldStartMillis);
                     inst.idleSince = t;
+                    inst.valueAtUse = p.policy.retentionValue(t);
                     allocate(p);
                     p.idle.add(inst);
                     idleBytes += p.size.memoryBytes();
@@ -435,6 +437,7 @@ public final class FleetModel {
         final long id;
         long readyAt;
         long idleSince;
+        double valueAtUse; // the unit's retention value when this instance last served or was started
 
         Instance(long id, long readyAt) {
             this.id = id;
@@ -520,5 +523,9 @@ public final class FleetModel {
         @Override public int idle(int f) { return view.get(f).idle.size(); }
         @Override public long idleSandboxId(int f, int i) { return view.get(f).idle.get(i).id; }
         @Override public long idleSinceMillis(int f, int i) { return view.get(f).idle.get(i).idleSince; }
+        @Override public double idleValue(int f, int i) {
+            Pool p = view.get(f);
+            return p.policy.sandboxValue(p.idle.get(i).valueAtUse, now);
+        }
     }
 }
