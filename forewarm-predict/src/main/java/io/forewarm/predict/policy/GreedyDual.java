@@ -76,9 +76,15 @@ public final class GreedyDual implements Policy {
 
     @Override
     public void onEvicted(UnitPolicy unit, long nowMillis) {
+        onEvicted(unit, ((Unit) unit).priority, nowMillis);
+    }
+
+    /** The clock becomes the evicted sandbox's priority. */
+    @Override
+    public void onEvicted(UnitPolicy unit, double sandboxValue, long nowMillis) {
         // Evictions come lowest priority first, so the clock only rises; max() keeps it monotone even if a
         // caller evicts out of order.
-        clock = Math.max(clock, ((Unit) unit).priority);
+        clock = Math.max(clock, sandboxValue);
     }
 
     /** One unit's frequency and priority. */

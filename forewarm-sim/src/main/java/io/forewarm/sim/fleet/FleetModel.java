@@ -221,7 +221,7 @@ public final class FleetModel {
                     return;
                 }
                 for (Plan.Release r : victims) {
-                    release(live.get(r.functionIndex()), r.sandboxId(), true, t);
+                    release(live.get(r.functionIndex()), r, t);
                 }
             }
             inst = new Instance(nextInstanceId++, t);
@@ -273,7 +273,7 @@ public final class FleetModel {
         for (Plan.Action a : plan.actions()) {
             Pool p = view.get(a.functionIndex());
             if (a instanceof Plan.Release r) {
-                release(p, r.sandboxId(), r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY, t);
+                release(p, r, t);
             } else if (a instanceof Plan.Prewarm w) {
                 for (int k = 0; k < w.count(); k++) {
                     Instance inst = new Instance(nextInstanceId++, t + p.coldStartMillis);
@@ -287,18 +287,18 @@ public final class FleetModel {
         }
     }
 
-    private void release(Pool p, long sandboxId, boolean evicted, long t) {
-        Instance inst = p.removeIdle(sandboxId);
+    private void release(Pool p, Plan.Release r, long t) {
+        Instance inst = p.removeIdle(r.sandboxId());
         if (inst == null) {
-            throw new IllegalStateException("invariant: the planner released sandbox " + sandboxId + " of "
+            throw new IllegalStateException("invariant: the planner released sandbox " + r.sandboxId() + " of "
                     + p.id + ", which is not idle");
         }
         leaveIdle(p, inst, t);
         allocated -= p.size.memoryBytes();
         idleBytes -= p.size.memoryBytes();
         instances--;
-        if (evicted) {
-            policy.onEvicted(p.policy, t);
+        if (r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY) {
+            policy.onEvicted(p.policy, r.value(), t);
             if (t >= scoreFrom) {
                 evictions++;
             }
