@@ -93,14 +93,18 @@ public final class FleetModel {
         this.horizonEnd = ((long) firstMinute + minutes) * MINUTE;
     }
 
-    /** Replays every function of {@code trace} through {@code policy}. */
+    /** Replays every function of {@code trace} through {@code policy}, which must be fresh (it keeps state). */
     public static PolicyResult run(Trace trace, Policy policy, FleetOptions options) throws IOException {
         List<FunctionSeries> series = new ArrayList<>();
         trace.forEach(series::add);
         return run(series, trace.firstMinute(), trace.minutes(), policy, options);
     }
 
-    /** Replays {@code series} over the horizon of {@code minutes} minutes from {@code firstMinute}. */
+    /**
+     * Replays {@code series} over the horizon of {@code minutes} minutes from {@code firstMinute} through a
+     * fresh {@code policy}; throws {@link IllegalStateException} if an invariant of the model or the policy
+     * breaks, and {@link IllegalArgumentException} naming the function if an arrival lies outside the horizon.
+     */
     public static PolicyResult run(List<FunctionSeries> series, int firstMinute, int minutes, Policy policy,
                                    FleetOptions options) {
         long start = System.nanoTime();
