@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +34,9 @@ import java.util.function.Consumer;
  *
  * <p>{@link #append} only validates the record and puts it in a bounded buffer. One writer thread drains the
  * buffer into batches and writes a batch when it is full or {@code batchInterval} after the previous write:
- * DuckDB's appender fills a temporary staging table, and one transaction moves the batch into the raw table
- * and folds it into the per-minute rollups, so raw rows and rollups never disagree. When the buffer is full,
+ * DuckDB's appender writes the raw rows (and commits them), then one transaction folds them into the
+ * per-minute rollups and moves a watermark; opening the store rolls up any rows above the watermark, so after
+ * a crash raw rows and rollups agree again. When the buffer is full,
  * {@code append} blocks until the writer has made room: back-pressure slows the producer instead of dropping
  * history. A committed batch survives kill -9 (DuckDB's write-ahead log), so a crash loses at most the
  * records of the last batch interval; {@link #close} writes everything and checkpoints.
@@ -75,12 +77,13 @@ public final class DuckDbHistoryStore implements HistoryStore {
             for (String ddl : DuckDbSchema.CREATE) {
                 s.execute(ddl);
             }
-            try (ResultSet rs = s.executeQuery(DuckDbSchema.MAX_SEQ)) {
+            try (ResultSet rs = s.executeQuery(DuckDbSchema.NEXT_SEQ)) {
                 rs.next();
-                nextSeq = rs.getLong(1) + 1;
+                nextSeq = rs.getLong(1);
             }
         }
         loadFunctionIds();
+        recoverRollups();
         this.reader = writer.duplicate();
         this.writerThread = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(this::runWriter);
         writerThread.start();
@@ -107,10 +110,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     @Override
     public void flush() {
-        await(enqueue(new Barrier(new CompletableFuture<>(), false)));
+        Barrier barrier = new Barrier(new CompletableFuture<>(), false);
+        enqueue(barrier);
+        await(barrier);
     }
 
-    private Barrier enqueue(Object item) {
+    private void enqueue(Object item) {
         ReentrantReadWriteLock.ReadLock lock = gate.readLock();
         lock.lock();
         try {
@@ -122,7 +127,6 @@ public final class DuckDbHistoryStore implements HistoryStore {
         } finally {
             lock.unlock();
         }
-        return item instanceof Barrier b ? b : null;
     }
 
     private void await(Barrier barrier) {
@@ -224,54 +228,75 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
 
     private void writeBatch(List<ExecutionRecord> batch) throws SQLException {
-        Map<String, Integer> added = new HashMap<>();
-        long seq = nextSeq;
-        int fid = nextFunctionId;
-        try (DuckDBAppender app = writer.createAppender("temp", "main", "staging")) {
+        registerFunctions(batch);
+        long first = nextSeq;
+        // The appender commits by itself; the rollup transaction below records how far it got.
+        try (DuckDBAppender app = writer.createAppender("executions")) {
             for (ExecutionRecord r : batch) {
-                Integer id = functionIds.get(r.function());
-                if (id == null) {
-                    id = added.get(r.function());
-                    if (id == null) {
-                        id = fid++;
-                        added.put(r.function(), id);
-                    }
-                }
-                appendRow(app, seq++, id, r);
+                appendRow(app, nextSeq++, functionIds.get(r.function()), r);
             }
         }
-        writer.setAutoCommit(false);
-        try {
-            if (!added.isEmpty()) {
-                try (PreparedStatement ps = writer.prepareStatement(DuckDbSchema.INSERT_FUNCTION)) {
-                    for (Map.Entry<String, Integer> e : added.entrySet()) {
-                        ps.setInt(1, e.getValue());
-                        ps.setString(2, e.getKey());
-                        ps.executeUpdate();
-                    }
+        rollUp(first, nextSeq);
+    }
+
+    /** Gives new function names their ids, committed before any raw row can refer to them. */
+    private void registerFunctions(List<ExecutionRecord> batch) throws SQLException {
+        Map<String, Integer> added = new LinkedHashMap<>();
+        for (ExecutionRecord r : batch) {
+            if (!functionIds.containsKey(r.function()) && !added.containsKey(r.function())) {
+                added.put(r.function(), nextFunctionId + added.size());
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        inTransaction(() -> {
+            try (PreparedStatement ps = writer.prepareStatement(DuckDbSchema.INSERT_FUNCTION)) {
+                for (Map.Entry<String, Integer> e : added.entrySet()) {
+                    ps.setInt(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.executeUpdate();
                 }
             }
-            try (Statement s = writer.createStatement()) {
-                s.executeUpdate(DuckDbSchema.MOVE_STAGED);
-                s.executeUpdate(DuckDbSchema.ROLL_UP_STAGED);
-                s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
-            }
+            return 0L;
+        });
+        functionIds.putAll(added);
+        nextFunctionId += added.size();
+    }
+
+    /** Folds raw rows {@code [from, to)} into the rollups and moves the watermark, in one transaction. */
+    private void rollUp(long from, long to) throws SQLException {
+        inTransaction(() -> {
+            update(DuckDbSchema.ROLL_UP, from, to);
+            return update(DuckDbSchema.SET_WATERMARK, to);
+        });
+    }
+
+    /** Rolls up raw rows a crash left behind between their commit and their batch's rollup. */
+    private void recoverRollups() throws SQLException {
+        long watermark = queryLong(DuckDbSchema.WATERMARK);
+        if (watermark < nextSeq) {
+            LOG.info("{}: rolling up {} records written just before an unclean shutdown", name, nextSeq - watermark);
+            rollUp(watermark, nextSeq);
+        }
+    }
+
+    /** A unit of work on the writer connection. */
+    private interface Work {
+        long run() throws SQLException;
+    }
+
+    private long inTransaction(Work work) throws SQLException {
+        writer.setAutoCommit(false);
+        try {
+            long result = work.run();
             writer.commit();
+            return result;
         } catch (SQLException | RuntimeException e) {
             writer.rollback();
             throw e;
         } finally {
             writer.setAutoCommit(true);
-            clearStaging();
-        }
-        functionIds.putAll(added);
-        nextSeq = seq;
-        nextFunctionId = fid;
-    }
-
-    private void clearStaging() throws SQLException {
-        try (Statement s = writer.createStatement()) {
-            s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
         }
     }
 
@@ -364,18 +389,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
     private long seal(long beforeMinute) throws SQLException {
-        writer.setAutoCommit(false);
-        try {
+        return inTransaction(() -> {
             long moved = update(DuckDbSchema.SEAL_ROLLUPS, beforeMinute);
             update(DuckDbSchema.DELETE_SEALED_FROM_HOT, beforeMinute);
-            writer.commit();
             return moved;
-        } catch (SQLException | RuntimeException e) {
-            writer.rollback();
-            throw e;
-        } finally {
-            writer.setAutoCommit(true);
-        }
+        });
     }
 
     private long update(String sql, long... params) throws SQLException {
