@@ -62,6 +62,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
     private final DuckDBConnection writer;
     private final DuckDBConnection reader;
     private final Map<String, Integer> functionIds = new HashMap<>();
+    // Guarded by the reader's monitor, like the reader itself: preparing costs more than a small query.
+    private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
     private final Thread writerThread;
     private long nextSeq;
     private int nextFunctionId;
@@ -407,7 +409,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     /** Bytes in the database's used blocks (0 for an in-memory database); what the byte limit is held to. */
     long usedBytes() {
-        return read("database size", conn -> queryLong(conn, DuckDbSchema.USED_BYTES));
+        return read("database size", () -> queryLong(reader, DuckDbSchema.USED_BYTES));
     }
 
     private long queryLong(String sql) throws SQLException {
@@ -428,16 +430,26 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     // ---- queries ----
 
-    /** A query body run on the reader connection. */
+    /** A query body run on the reader connection, under its monitor. */
     private interface Query<T> {
-        T run(DuckDBConnection conn) throws SQLException;
+        T run() throws SQLException;
+    }
+
+    /** The reader's statement for {@code sql}, prepared once; call only while holding the reader's monitor. */
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement ps = readerStatements.get(sql);
+        if (ps == null) {
+            ps = reader.prepareStatement(sql);
+            readerStatements.put(sql, ps);
+        }
+        return ps;
     }
 
     private <T> T read(String what, Query<T> query) {
         synchronized (reader) {
             ensureOpen();
             try {
-                return query.run(reader);
+                return query.run();
             } catch (SQLException e) {
                 throw new HistoryException(what + " on " + name + " failed: " + e.getMessage(), e);
             }
@@ -449,13 +461,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("records of " + function, conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_OF)) {
-                ps.setString(1, function);
-                ps.setLong(2, Records.boundMicros(from));
-                ps.setLong(3, Records.boundMicros(to));
-                return collect(ps, out::add);
-            }
+        read("records of " + function, () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.RECORDS_OF);
+            ps.setString(1, function);
+            ps.setLong(2, Records.boundMicros(from));
+            ps.setLong(3, Records.boundMicros(to));
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -464,12 +475,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
     public void forEach(Instant from, Instant to, Consumer<? super ExecutionRecord> sink) {
         Records.checkRange(from, to);
         Objects.requireNonNull(sink, "sink");
-        read("records", conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_ALL)) {
-                ps.setLong(1, Records.boundMicros(from));
-                ps.setLong(2, Records.boundMicros(to));
-                return collect(ps, sink);
-            }
+        read("records", () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.RECORDS_ALL);
+            ps.setLong(1, Records.boundMicros(from));
+            ps.setLong(2, Records.boundMicros(to));
+            return collect(ps, sink);
         });
     }
 
@@ -477,11 +487,10 @@ public final class DuckDbHistoryStore implements HistoryStore {
     public List<ExecutionRecord> latest(int n) {
         requirePositive(n);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records", conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_ALL)) {
-                ps.setInt(1, n);
-                return collect(ps, out::add);
-            }
+        read("latest records", () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.LATEST_ALL);
+            ps.setInt(1, n);
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -491,12 +500,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         requirePositive(n);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records of " + function, conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_OF)) {
-                ps.setString(1, function);
-                ps.setInt(2, n);
-                return collect(ps, out::add);
-            }
+        read("latest records of " + function, () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.LATEST_OF);
+            ps.setString(1, function);
+            ps.setInt(2, n);
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -516,17 +524,16 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
         long first = Records.minuteOf(Records.boundMicros(from));
         long[] buckets = new long[minutes];
-        read("arrivals of " + function, conn -> {
-            Integer fn = functionId(conn, function);
+        read("arrivals of " + function, () -> {
+            Integer fn = functionId(function);
             if (fn == null || minutes == 0) {
                 return null;
             }
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ARRIVALS)) {
-                bindRollupRange(ps, fn, first, first + minutes);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
-                    }
+            PreparedStatement ps = prepared(DuckDbSchema.ARRIVALS);
+            bindRollupRange(ps, fn, first, first + minutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
                 }
             }
             return null;
@@ -539,20 +546,19 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
         List<MinuteRollup> out = new ArrayList<>();
-        read("rollups of " + function, conn -> {
-            Integer fn = functionId(conn, function);
+        read("rollups of " + function, () -> {
+            Integer fn = functionId(function);
             if (fn == null) {
                 return null;
             }
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ROLLUPS)) {
-                bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
-                        Records.firstMinuteFrom(Records.boundMicros(to)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
-                                rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), knownOrMinusOne(rs, 6),
-                                knownOrMinusOne(rs, 7), rs.getLong(8)));
-                    }
+            PreparedStatement ps = prepared(DuckDbSchema.ROLLUPS);
+            bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
+                    Records.firstMinuteFrom(Records.boundMicros(to)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
+                            rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), knownOrMinusOne(rs, 6),
+                            knownOrMinusOne(rs, 7), rs.getLong(8)));
                 }
             }
             return null;
@@ -563,8 +569,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
     @Override
     public List<String> functions() {
         List<String> out = new ArrayList<>();
-        read("function names", conn -> {
-            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_NAMES)) {
+        read("function names", () -> {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_NAMES)) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -583,12 +589,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
     }
 
-    private static Integer functionId(DuckDBConnection conn, String function) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.FUNCTION_ID)) {
-            ps.setString(1, function);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : null;
-            }
+    private Integer functionId(String function) throws SQLException {
+        PreparedStatement ps = prepared(DuckDbSchema.FUNCTION_ID);
+        ps.setString(1, function);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : null;
         }
     }
 
@@ -654,6 +659,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
             problem = problem == null ? e : problem;
         } finally {
             synchronized (reader) {
+                readerStatements.values().forEach(DuckDbHistoryStore::closeQuietly);
                 closeQuietly(reader);
             }
             closeQuietly(writer);
