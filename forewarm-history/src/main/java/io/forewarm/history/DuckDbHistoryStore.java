@@ -199,7 +199,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 write(batch);
                 nextWrite = now + intervalNanos;
             }
-            if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null) {
+            if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null && !closed) {
                 nextRetention = now + retentionNanos;
                 try {
                     applyRetention(options.clock().instant());
@@ -357,7 +357,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE, minute)
                         + update(DuckDbSchema.DELETE_SEALED_BEFORE, minute);
             }
-            long sealed = seal(RollupSealing.sealBeforeMinute(now));
+            long sealed = seal(RollupSealing.sealBeforeMinute(now, queryLong(DuckDbSchema.OLDEST_HOT_MINUTE)));
             if (rawByAge + rollupsByAge > 0) {
                 checkpoint(); // so the byte count below sees the freed blocks
             }

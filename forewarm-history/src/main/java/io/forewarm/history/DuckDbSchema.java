@@ -94,6 +94,7 @@ final class DuckDbSchema {
         FROM """ + BOTH_ROLLUPS + " GROUP BY minute ORDER BY minute";
 
     static final String SEAL_ROLLUPS = "INSERT INTO rollups_sealed SELECT * FROM rollups WHERE minute < ? ORDER BY fn, minute";
+    static final String OLDEST_HOT_MINUTE = "SELECT coalesce(min(minute), 9223372036854775807 // 2) FROM rollups";
     static final String DELETE_SEALED_FROM_HOT = "DELETE FROM rollups WHERE minute < ?";
 
     static final String DELETE_RAW_BEFORE = "DELETE FROM executions WHERE arrival < make_timestamp(?)";
