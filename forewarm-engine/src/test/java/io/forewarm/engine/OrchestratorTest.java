@@ -195,16 +195,17 @@ class OrchestratorTest {
     @Test
     void eachFailureIsReportedWithItsKindAndTheSandboxIsReplaced() {
         try (Orchestrator engine = engine(TestRig.config())) {
-            engine.register(testFn("fails").timeout(Duration.ofMillis(500)).build());
+            // 2 s: short for the test, long enough for an echo on a host loaded by other builds
+            engine.register(testFn("fails").timeout(Duration.ofSeconds(2)).build());
             List<ExitKind> kinds = new ArrayList<>();
-            for (String cmd : List.of("crash:", "sleep:5", "garbage:")) {
+            for (String cmd : List.of("crash:", "sleep:8", "garbage:")) {
                 InvokeResult failed = engine.invoke("fails", bytes(cmd));
                 kinds.add(failed.exit());
                 assertThat(failed.output()).isEmpty();
                 assertThat(engine.status().function("fails").warm()).as("replaced after " + cmd).isZero();
                 InvokeResult next = engine.invoke("fails", bytes("echo:back"));
-                assertThat(next.cold()).isTrue();
-                assertThat(text(next.output())).isEqualTo("back");
+                assertThat(next.cold()).as(next.toString()).isTrue();
+                assertThat(text(next.output())).as(next.toString()).isEqualTo("back");
             }
             assertThat(kinds).containsExactly(ExitKind.CRASH, ExitKind.TIMEOUT, ExitKind.PROTOCOL);
 
