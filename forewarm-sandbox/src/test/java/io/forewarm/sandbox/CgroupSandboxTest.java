@@ -54,6 +54,7 @@ class CgroupSandboxTest {
             Thread.sleep(20);
         }
         assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
+        TestWorkers.removeTestParents();
     }
 
     @Test
