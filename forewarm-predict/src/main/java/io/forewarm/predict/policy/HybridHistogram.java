@@ -13,7 +13,9 @@ import io.forewarm.predict.forecast.Arima;
  * Characterizing and Optimizing the Serverless Workload at a Large Cloud Provider" (USENIX ATC 2020,
  * Section 4.2, arXiv:2003.03423). After every arrival each unit gets a {@link Window} from one of three
  * branches, chosen from its idle times (IT: the minutes between consecutive arrivals; consecutive active minutes
- * give IT = 1):
+ * give IT = 1). The paper measures an IT from the end of an execution; in the per-minute Azure trace the
+ * simulator replays, executions are far shorter than a minute, so the time between arrivals stands in for it.
+ * The three branches:
  *
  * <ol>
  *   <li><b>Standard keep-alive</b> (pattern uncertain): no pre-warm, keep alive for the histogram's range
@@ -32,12 +34,14 @@ import io.forewarm.predict.forecast.Arima;
  * </ol>
  *
  * <p>Where the paper gives no number we chose one and say so here: the minimum of 10 ITs before a histogram
- * is trusted, the OOB threshold read as "a majority of ITs" (0.5, also the default of the dslab-faas
- * reproduction), the population (not sample) standard deviation in the CV, the last 64 ITs kept for ARIMA and
- * a re-selection and refit of the model every 4 new ITs (the forecast itself uses every new IT at once).
- * Implementations consulted: dslab-faas {@code hybrid_histogram.rs} (osukhoroslov/dslab, the same defaults:
- * CV 2, OOB 0.5, margins 10% and 15%) and the paper summaries quoted there; an arrival at the same instant as
- * the previous one adds no IT and returns the same window.
+ * is trusted; the OOB threshold read as "a majority of ITs" (0.5); the population (not sample) standard
+ * deviation in the CV; the last 64 ITs kept for ARIMA, with the model re-selected and refitted every 4 new ITs
+ * (each forecast still uses every new IT); the standard keep-alive when a forecast is not a finite number; and
+ * no new IT for an arrival at the same instant as the previous one (it gets the same window back).
+ *
+ * <p>Implementation consulted: dslab-faas {@code crates/dslab-faas/src/extra/hybrid_histogram.rs}
+ * (osukhoroslov/dslab), whose defaults match ours: CV threshold 2, OOB threshold 0.5, histogram margin 10%,
+ * ARIMA margin 15%, head 5th and tail 99th percentiles.
  */
 public final class HybridHistogram implements Policy {
 
