@@ -1,6 +1,7 @@
 package io.forewarm.predict;
 
 import io.forewarm.predict.policy.FixedKeepAlive;
+import io.forewarm.predict.policy.HybridHistogram;
 import io.forewarm.predict.policy.Oracle;
 
 import java.util.ArrayList;
@@ -22,7 +23,8 @@ public final class Policies {
         List<PolicyProvider> all = new ArrayList<>(List.of(
                 FixedKeepAlive.NONE_PROVIDER,
                 FixedKeepAlive.PROVIDER,
-                Oracle.PROVIDER));
+                Oracle.PROVIDER,
+                HybridHistogram.PROVIDER));
         ServiceLoader.load(PolicyProvider.class).forEach(all::add);
         Map<String, PolicyProvider> byName = new LinkedHashMap<>();
         for (PolicyProvider p : all) {
