@@ -4,6 +4,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -26,7 +27,7 @@ final class CsvScanner implements Closeable {
 
     private final Path file;
     private final InputStream in;
-    private final byte[] buf = new byte[CHUNK];
+    private final byte[] buf;
     private int pos;
     private int limit;
     private long line = 1;
@@ -36,15 +37,21 @@ final class CsvScanner implements Closeable {
     private End end = End.LINE;
     private final StringBuilder text = new StringBuilder(80);
 
-    private CsvScanner(Path file, InputStream in) {
+    private CsvScanner(Path file, InputStream in, int chunk) {
         this.file = file;
         this.in = in;
+        this.buf = new byte[chunk];
     }
 
     /** Opens {@code file}; a missing file is a {@link TraceFormatException} at line 0. */
     static CsvScanner open(Path file) throws IOException {
+        return open(file, CHUNK);
+    }
+
+    /** Opens {@code file} reading {@code chunk} bytes at a time (tests use tiny chunks to cross boundaries). */
+    static CsvScanner open(Path file, int chunk) throws IOException {
         try {
-            return new CsvScanner(file, Files.newInputStream(file));
+            return new CsvScanner(file, Files.newInputStream(file), chunk);
         } catch (NoSuchFileException e) {
             throw new TraceFormatException(file, 0, 0, "file not found");
         }
@@ -78,11 +85,6 @@ final class CsvScanner implements Closeable {
     /** The 1-based line of the last field read. */
     long line() {
         return fieldLine;
-    }
-
-    /** The 1-based column of the last field read. */
-    int column() {
-        return fieldColumn;
     }
 
     /** An error at the last field read. */
@@ -154,8 +156,8 @@ final class CsvScanner implements Closeable {
 
         private void add(int i, int c) {
             if (size == index.length) {
-                index = java.util.Arrays.copyOf(index, size * 2);
-                count = java.util.Arrays.copyOf(count, size * 2);
+                index = Arrays.copyOf(index, size * 2);
+                count = Arrays.copyOf(count, size * 2);
             }
             index[size] = i;
             count[size++] = c;
@@ -235,20 +237,6 @@ final class CsvScanner implements Closeable {
         fieldLine = line;
         fieldColumn = col;
         return fail(problem);
-    }
-
-    /** Reads one field as a finite number (small files only: goes through a string). */
-    double number() throws IOException {
-        String s = field();
-        try {
-            double v = Double.parseDouble(s.strip());
-            if (!Double.isFinite(v)) {
-                throw fail("not a finite number: '" + s + "'");
-            }
-            return v;
-        } catch (NumberFormatException e) {
-            throw fail("not a number: '" + s + "'");
-        }
     }
 
     /** Reads one field as an integer (for header minute numbers). */

@@ -31,7 +31,8 @@ public final class TraceGenerator {
 
     private static final double[] APP_SIZE_CUMULATIVE = {0.70, 0.82, 0.89, 0.97, 1.0};
     private static final int[][] APP_SIZE_RANGE = {{1, 1}, {2, 2}, {3, 3}, {4, 8}, {9, 20}};
-    private static final int[] TIMER_PERIODS = {1, 5, 10, 15, 30, 60, 1440};
+    // Cron-like periods, weighted towards the usual 5, 15 and 60 minutes.
+    private static final int[] TIMER_PERIODS = {1, 5, 5, 5, 10, 15, 15, 30, 60, 60, 1440, 1440};
     private static final double CHAIN_SHARE = 0.4;
     private static final double SHARED_OWNER = 0.15;
 
