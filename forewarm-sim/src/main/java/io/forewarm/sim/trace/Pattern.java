@@ -30,6 +30,11 @@ public sealed interface Pattern {
     /**
      * {@code perTick} invocations every {@code period} minutes at minutes {@code phase + k * period}; each
      * tick is missed with probability {@code missProbability} (a late or failed host), as cron jobs do.
+     *
+     * @param period          minutes between ticks (1440 for a daily job)
+     * @param phase           the first tick's minute, in [0, period)
+     * @param perTick         invocations per tick
+     * @param missProbability chance that a tick is skipped
      */
     record Timer(int period, int phase, int perTick, double missProbability) implements Pattern {
         @Override
@@ -47,6 +52,11 @@ public sealed interface Pattern {
      * A Poisson process whose rate follows the time of day, {@code mean * (1 + amplitude * cos(2 pi
      * (minuteOfDay - peak) / 1440))}, scaled by {@code weekendFactor} on weekends (1 for purely diurnal
      * load, below 1 for office-hours load, which makes it {@code weekly}).
+     *
+     * @param mean          mean calls per minute on weekdays
+     * @param amplitude     relative swing over the day, in [0, 1)
+     * @param peak          minute of the day with the highest rate
+     * @param weekendFactor rate multiplier on Saturdays and Sundays
      */
     record Diurnal(double mean, double amplitude, int peak, double weekendFactor) implements Pattern {
         @Override
@@ -63,6 +73,10 @@ public sealed interface Pattern {
     /**
      * On/off sessions: silences of exponential length (mean {@code meanOff} minutes) alternate with
      * sessions (mean {@code meanOn} minutes) of Poisson calls at {@code rate} per minute.
+     *
+     * @param meanOn  mean session length in minutes
+     * @param meanOff mean silence length in minutes
+     * @param rate    calls per minute during a session
      */
     record Bursty(double meanOn, double meanOff, double rate) implements Pattern {
         @Override
@@ -76,7 +90,11 @@ public sealed interface Pattern {
         }
     }
 
-    /** A few calls a day: a Poisson number per day with mean {@code perDay}, at uniform times. */
+    /**
+     * A few calls a day: a Poisson number per day with mean {@code perDay}, at uniform times.
+     *
+     * @param perDay mean calls per day
+     */
     record Rare(double perDay) implements Pattern {
         @Override
         public String kind() {
@@ -89,7 +107,12 @@ public sealed interface Pattern {
         }
     }
 
-    /** Invoked once per invocation of {@code leader} (same application), {@code delay} minutes later. */
+    /**
+     * Invoked once per invocation of {@code leader} (same application), {@code delay} minutes later.
+     *
+     * @param leader the HashFunction of the application's first function
+     * @param delay  minutes after the leader's call
+     */
     record Chain(String leader, int delay) implements Pattern {
         @Override
         public String kind() {
@@ -102,7 +125,13 @@ public sealed interface Pattern {
         }
     }
 
-    /** Behaves as {@code before} until midnight of {@code day}, then as {@code after} (concept drift). */
+    /**
+     * Behaves as {@code before} until midnight of {@code day}, then as {@code after} (concept drift).
+     *
+     * @param before the pattern up to the change
+     * @param after  the pattern from the change on
+     * @param day    the day at whose midnight the pattern changes, at least 1
+     */
     record Drift(Pattern before, Pattern after, int day) implements Pattern {
         @Override
         public String kind() {
