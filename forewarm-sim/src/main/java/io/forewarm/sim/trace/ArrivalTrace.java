@@ -1,5 +1,6 @@
 package io.forewarm.sim.trace;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -64,7 +65,7 @@ final class ArrivalTrace implements Trace {
         ArrivalTrace build(String description) {
             int first = Integer.MAX_VALUE;
             int last = Integer.MIN_VALUE;
-            List<FunctionSeries> out = new java.util.ArrayList<>(calls.size());
+            List<FunctionSeries> out = new ArrayList<>(calls.size());
             for (Map.Entry<FunctionKey, Calls> e : calls.entrySet()) {
                 FunctionSeries s = e.getValue().series(e.getKey());
                 first = Math.min(first, s.activeMinutes()[0]);
