@@ -15,12 +15,15 @@ import java.util.function.Consumer;
 final class ArrivalTrace implements Trace {
 
     private final String description;
+    private final String credit;
     private final int firstMinute;
     private final int minutes;
     private final List<FunctionSeries> series;
 
-    private ArrivalTrace(String description, int firstMinute, int minutes, List<FunctionSeries> series) {
+    private ArrivalTrace(String description, String credit, int firstMinute, int minutes,
+                         List<FunctionSeries> series) {
         this.description = description;
+        this.credit = credit;
         this.firstMinute = firstMinute;
         this.minutes = minutes;
         this.series = series;
@@ -29,6 +32,11 @@ final class ArrivalTrace implements Trace {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public String credit() {
+        return credit;
     }
 
     @Override
@@ -62,7 +70,7 @@ final class ArrivalTrace implements Trace {
         }
 
         /** The trace of everything added (not empty). */
-        ArrivalTrace build(String description) {
+        ArrivalTrace build(String description, String credit) {
             int first = Integer.MAX_VALUE;
             int last = Integer.MIN_VALUE;
             List<FunctionSeries> out = new ArrayList<>(calls.size());
@@ -72,7 +80,7 @@ final class ArrivalTrace implements Trace {
                 last = Math.max(last, s.activeMinutes()[s.activeMinutes().length - 1]);
                 out.add(s);
             }
-            return new ArrivalTrace(description, first, last - first + 1, List.copyOf(out));
+            return new ArrivalTrace(description, credit, first, last - first + 1, List.copyOf(out));
         }
     }
 
