@@ -2,6 +2,7 @@ package io.forewarm.predict;
 
 import io.forewarm.predict.policy.FixedKeepAlive;
 import io.forewarm.predict.policy.GreedyDual;
+import io.forewarm.predict.policy.HybridHistogram;
 import io.forewarm.predict.policy.Oracle;
 
 import java.util.ArrayList;
@@ -24,6 +25,7 @@ public final class Policies {
                 FixedKeepAlive.NONE_PROVIDER,
                 FixedKeepAlive.PROVIDER,
                 Oracle.PROVIDER,
+                HybridHistogram.PROVIDER,
                 GreedyDual.PROVIDER));
         ServiceLoader.load(PolicyProvider.class).forEach(all::add);
         Map<String, PolicyProvider> byName = new LinkedHashMap<>();

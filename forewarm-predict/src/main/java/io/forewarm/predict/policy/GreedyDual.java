@@ -3,7 +3,6 @@ package io.forewarm.predict.policy;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
-import io.forewarm.predict.PolicySpec;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -33,22 +32,9 @@ import io.forewarm.predict.UnitProfile;
 public final class GreedyDual implements Policy {
 
     /** {@code greedy-dual}. */
-    public static final PolicyProvider PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "greedy-dual";
-        }
-
-        @Override
-        public String description() {
-            return "FaasCache: no TTL, under memory pressure evict lowest clock + frequency x cost / size";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            return new GreedyDual(spec.text());
-        }
-    };
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("greedy-dual", null,
+            "FaasCache: no TTL, under memory pressure evict lowest clock + frequency x cost / size",
+            spec -> new GreedyDual(spec.text()));
 
     private final String spec;
     private double clock;

@@ -1,5 +1,6 @@
 package io.forewarm.sim.trace;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,12 +15,15 @@ import java.util.function.Consumer;
 final class ArrivalTrace implements Trace {
 
     private final String description;
+    private final String credit;
     private final int firstMinute;
     private final int minutes;
     private final List<FunctionSeries> series;
 
-    private ArrivalTrace(String description, int firstMinute, int minutes, List<FunctionSeries> series) {
+    private ArrivalTrace(String description, String credit, int firstMinute, int minutes,
+                         List<FunctionSeries> series) {
         this.description = description;
+        this.credit = credit;
         this.firstMinute = firstMinute;
         this.minutes = minutes;
         this.series = series;
@@ -28,6 +32,11 @@ final class ArrivalTrace implements Trace {
     @Override
     public String description() {
         return description;
+    }
+
+    @Override
+    public String credit() {
+        return credit;
     }
 
     @Override
@@ -61,17 +70,17 @@ final class ArrivalTrace implements Trace {
         }
 
         /** The trace of everything added (not empty). */
-        ArrivalTrace build(String description) {
+        ArrivalTrace build(String description, String credit) {
             int first = Integer.MAX_VALUE;
             int last = Integer.MIN_VALUE;
-            List<FunctionSeries> out = new java.util.ArrayList<>(calls.size());
+            List<FunctionSeries> out = new ArrayList<>(calls.size());
             for (Map.Entry<FunctionKey, Calls> e : calls.entrySet()) {
                 FunctionSeries s = e.getValue().series(e.getKey());
                 first = Math.min(first, s.activeMinutes()[0]);
                 last = Math.max(last, s.activeMinutes()[s.activeMinutes().length - 1]);
                 out.add(s);
             }
-            return new ArrivalTrace(description, first, last - first + 1, List.copyOf(out));
+            return new ArrivalTrace(description, credit, first, last - first + 1, List.copyOf(out));
         }
     }
 

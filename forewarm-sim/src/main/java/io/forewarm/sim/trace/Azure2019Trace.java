@@ -114,8 +114,7 @@ final class Azure2019Trace implements Trace {
 
     @Override
     public void forEach(Consumer<FunctionSeries> consumer) throws IOException {
-        int[] active = new int[256];
-        int[] counts = new int[256];
+        CsvScanner.SparseRow row = new CsvScanner.SparseRow();
         try (CsvScanner s = CsvScanner.open(invocations)) {
             s.nextRow();
             s.field();
@@ -125,29 +124,14 @@ final class Azure2019Trace implements Trace {
                 String app = keyCell(s, "HashApp");
                 String function = keyCell(s, "HashFunction");
                 String trigger = keyCell(s, "Trigger");
-                int n = 0;
-                for (int i = 0; i < minutes; i++) {
-                    if (s.end() != CsvScanner.End.COMMA) {
-                        throw s.fail("row has " + (KEY.size() + i) + " cells but the header has "
-                                + (KEY.size() + minutes));
-                    }
-                    int c = s.count();
-                    if (c > 0) {
-                        if (n == active.length) {
-                            active = Arrays.copyOf(active, n * 2);
-                            counts = Arrays.copyOf(counts, n * 2);
-                        }
-                        active[n] = firstMinute + i;
-                        counts[n++] = c;
-                    }
-                }
-                if (s.end() == CsvScanner.End.COMMA) {
-                    s.field();
-                    throw s.fail("row has more cells than the header's " + (KEY.size() + minutes));
+                s.counts(minutes, row);
+                int[] active = new int[row.size];
+                for (int i = 0; i < active.length; i++) {
+                    active[i] = firstMinute + row.index[i];
                 }
                 String id = id(owner, app, function);
                 consumer.accept(new FunctionSeries(new FunctionKey(owner, app, function, trigger),
-                        Arrays.copyOf(active, n), Arrays.copyOf(counts, n), null, durations.get(id),
+                        active, Arrays.copyOf(row.count, row.size), null, durations.get(id),
                         memory.getOrDefault(id, Double.NaN)));
             }
         }

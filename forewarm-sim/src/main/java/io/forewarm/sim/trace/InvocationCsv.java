@@ -52,7 +52,8 @@ final class InvocationCsv {
                 long arrival = millis(s, h, "end_timestamp", end - duration);
                 b.add(new FunctionKey("", app, func, ""), arrival, duration * 1000, Double.NaN);
             }
-            return build(s, b, AZURE2021 + " " + file);
+            return build(s, b, AZURE2021 + " " + file,
+                    "Azure Functions Invocation Trace 2021 (CC BY 4.0): Zhang et al., SOSP 2021");
         }
     }
 
@@ -71,16 +72,16 @@ final class InvocationCsv {
                 double memory = h.column("memory_mb") < 0 ? Double.NaN : nonNegative(s, h, row, "memory_mb");
                 b.add(new FunctionKey(owner, app, function, trigger), timestamp(s, h, row), duration, memory);
             }
-            return build(s, b, CSV + " " + file);
+            return build(s, b, CSV + " " + file, "");
         }
     }
 
-    private static Trace build(CsvScanner s, ArrivalTrace.Builder b, String description)
+    private static Trace build(CsvScanner s, ArrivalTrace.Builder b, String description, String credit)
             throws TraceFormatException {
         if (b.isEmpty()) {
             throw new TraceFormatException(s.file(), s.line() + 1, 0, "no invocations: the file has only a header");
         }
-        return b.build(description);
+        return b.build(description, credit);
     }
 
     private static long timestamp(CsvScanner s, Header h, String[] row) throws TraceFormatException {

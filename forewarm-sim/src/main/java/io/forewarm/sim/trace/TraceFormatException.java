@@ -10,9 +10,12 @@ public final class TraceFormatException extends IOException {
     private final long line;
     private final int column;
 
-    /** A problem at {@code line} (1-based) and {@code column} (1-based; 0 when the whole line is wrong). */
+    /**
+     * A problem at {@code line} (1-based; 0 when the whole file is wrong, e.g. missing) and {@code column}
+     * (1-based field number; 0 when the whole line is wrong).
+     */
     public TraceFormatException(Path file, long line, int column, String problem) {
-        super(file + ":" + line + (column > 0 ? ":" + column : "") + ": " + problem);
+        super(file + (line > 0 ? ":" + line : "") + (column > 0 ? ":" + column : "") + ": " + problem);
         this.file = file;
         this.line = line;
         this.column = column;
@@ -23,7 +26,7 @@ public final class TraceFormatException extends IOException {
         return file;
     }
 
-    /** The 1-based line. */
+    /** The 1-based line, or 0 when the problem is the whole file. */
     public long line() {
         return line;
     }
