@@ -26,7 +26,8 @@ import java.util.Map;
  *
  * <p><b>The knob</b> is {@code cold}: how many GB-minutes of idle memory one avoided cold start is worth.
  * Higher is more aggressive (more memory, fewer cold starts); it is passed to the default candidates that
- * price cold starts. Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
+ * price cold starts, with {@code rent} (a new unit is kept {@code rent x} its break-even time, see {@link
+ * Tradeoff}) and {@code margin} (the fraction added around the chosen window). Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
  * arrivals, so stale histograms and periods do not linger.
  *
@@ -35,7 +36,7 @@ import java.util.Map;
  */
 public final class Auto implements Policy {
 
-    /** {@code auto[:cold=2,models=...,decay=0.9,drift=on,retrain=8]}. */
+    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,drift=on,retrain=8]}. */
     public static final PolicyProvider PROVIDER = new PolicyProvider() {
         @Override
         public String name() {
@@ -50,14 +51,16 @@ public final class Auto implements Policy {
         @Override
         public String description() {
             return "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
-                    + " recent cold x price + idle GB-minutes (auto:cold=2 GB-minutes per cold start,"
-                    + "models=hybrid+tradeoff+periodic+seasonal,decay=0.9,drift=on,retrain=8)";
+                    + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
+                    + "models=tradeoff+periodic+seasonal,decay=0.9,drift=on,retrain=8)";
         }
 
         @Override
         public Policy create(PolicySpec spec) {
-            double cold = spec.number("cold", 2, 0, 1e9);
-            String models = spec.string("models", defaultModels(cold));
+            double cold = spec.number("cold", 32, 0, 1e9);
+            double rent = spec.number("rent", 0.1, 0, 1000);
+            double margin = spec.number("margin", 0, 0, 1);
+            String models = spec.string("models", defaultModels(cold, rent, margin));
             double decay = spec.number("decay", 0.9, 0, 1);
             boolean drift = spec.onOff("drift", true);
             int retrain = spec.whole("retrain", 8, 1, 64);
@@ -74,9 +77,9 @@ public final class Auto implements Policy {
         }
     };
 
-    /** The default candidates: the paper's baseline, the priced histogram, timers and seasons. */
-    static String defaultModels(double cold) {
-        return "hybrid+tradeoff:cold=" + cold + "+periodic+seasonal";
+    /** The default candidates: the priced idle-time window, timers and phases, time of day and week. */
+    static String defaultModels(double cold, double rent, double margin) {
+        return "tradeoff:cold=" + cold + "/rent=" + rent + "/margin=" + margin + "+periodic:fallback=0+seasonal";
     }
 
     private final String spec;
@@ -222,7 +225,11 @@ public final class Auto implements Policy {
                     best = c;
                 }
             }
-            chosen = best;
+            // Switch only for a lead worth a cold start: two candidates trading the lead back and forth would
+            // each time be followed into the other's miss.
+            if (costs[best] + price < costs[chosen]) {
+                chosen = best;
+            }
             // The chosen window's cost in cold starts (idle minutes at the price), capped at one: a long
             // idle stretch is one miss, not many.
             if (drift && detector.add(Math.min(1, chosenCost / Math.max(price, 1e-9)))) {
