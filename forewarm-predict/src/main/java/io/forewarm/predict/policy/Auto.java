@@ -36,7 +36,7 @@ import java.util.Map;
  */
 public final class Auto implements Policy {
 
-    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,drift=on,retrain=8]}. */
+    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,switch=1,drift=on,retrain=8]}. */
     public static final PolicyProvider PROVIDER = new PolicyProvider() {
         @Override
         public String name() {
@@ -52,7 +52,7 @@ public final class Auto implements Policy {
         public String description() {
             return "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
                     + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
-                    + "models=tradeoff+periodic+seasonal,decay=0.9,drift=on,retrain=8)";
+                    + "models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold start,drift=on,retrain=8)";
         }
 
         @Override
@@ -64,6 +64,7 @@ public final class Auto implements Policy {
             double decay = spec.number("decay", 0.9, 0, 1);
             boolean drift = spec.onOff("drift", true);
             int retrain = spec.whole("retrain", 8, 1, 64);
+            double lead = spec.number("switch", 1, 0, 1000);
             List<Policy> candidates = new ArrayList<>();
             for (String m : models.split("\\+")) {
                 if (m.isBlank() || m.strip().startsWith("auto")) {
@@ -73,7 +74,7 @@ public final class Auto implements Policy {
                 // Inside models= a candidate's own parameters are separated by '/', since ',' ends auto's.
                 candidates.add(Policies.create(m.strip().replace('/', ','), spec.signals()));
             }
-            return new Auto(spec.text(), cold, candidates, decay, drift, retrain);
+            return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead);
         }
     };
 
@@ -92,8 +93,11 @@ public final class Auto implements Policy {
     /** For cross-unit candidates: their unit states back to the auto unit that owns them. */
     private final Map<UnitPolicy, Unit> owners = Collections.synchronizedMap(new IdentityHashMap<>());
 
+    private final double switchLead;
+
     private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
-                 int retrain) {
+                 int retrain, double switchLead) {
+        this.switchLead = switchLead;
         this.spec = spec;
         this.coldGbMinutes = coldGbMinutes;
         this.candidates = List.copyOf(candidates);
@@ -225,9 +229,9 @@ public final class Auto implements Policy {
                     best = c;
                 }
             }
-            // Switch only for a lead worth a cold start: two candidates trading the lead back and forth would
+            // Switch only for a lead worth {@code switch} cold starts: two candidates trading the lead back and forth would
             // each time be followed into the other's miss.
-            if (costs[best] + price < costs[chosen]) {
+            if (costs[best] + switchLead * price < costs[chosen]) {
                 chosen = best;
             }
             // The chosen window's cost in cold starts (idle minutes at the price), capped at one: a long

@@ -17,14 +17,16 @@ import io.forewarm.predict.UnitProfile;
  * once two weeks have been seen, the hour-of-day one before. A minute's arrival probability q gives the chance
  * of an arrival in the coming {@code horizon} minutes, {@code 1 - (1 - q)^horizon}; the sandbox stays loaded
  * while that is at least {@code threshold}, and is pre-warmed at the next hour where it is. A rare function (a
- * few calls a day) never reaches the threshold, so it is not kept warm all day.
+ * few calls a day) never reaches the threshold, so it is not kept warm all day. With a price of a cold start
+ * ({@code cold}, GB-minutes, as {@link Tradeoff}) the test is instead the marginal rule {@code q x price >= 1 -
+ * q}: one more loaded minute is worth its memory when the cold start it may save outweighs it.
  *
  * <p>External {@link Signals} are features: a scheduled event loads the sandbox from {@code lead} before it to
  * {@code lead} after it, and a user-activity series scales q.
  */
 public final class Seasonal implements Policy {
 
-    /** {@code seasonal[:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1]}. */
+    /** {@code seasonal[:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1,cold=0]}. */
     public static final PolicyProvider PROVIDER = new PolicyProvider() {
         @Override
         public String name() {
@@ -39,14 +41,15 @@ public final class Seasonal implements Policy {
         @Override
         public String description() {
             return "per hour-of-week/hour-of-day arrival probability with decay; loaded while an arrival in the"
-                    + " next minutes is likely (seasonal:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1)";
+                    + " next minutes is likely (seasonal:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1,"
+                    + "cold=0: or, if > 0, loaded while q x price of a cold start >= 1 idle minute)";
         }
 
         @Override
         public Policy create(PolicySpec spec) {
             return new Seasonal(spec.text(), spec.number("threshold", 0.5, 0, 1), spec.whole("horizon", 10, 1, 1440),
                     spec.number("alpha", 0.3, 0.001, 1), spec.whole("cap", 1440, 60, 10_080),
-                    spec.number("lead", 1, 0, 60), spec.signals());
+                    spec.number("lead", 1, 0, 60), spec.number("cold", 0, 0, 1e9), spec.signals());
         }
     };
 
@@ -60,10 +63,12 @@ public final class Seasonal implements Policy {
     private final float alpha;
     private final int capMinutes;
     private final long leadMillis;
+    private final double coldGbMinutes;
     private final Signals signals;
 
     private Seasonal(String spec, double threshold, int horizon, double alpha, int capMinutes, double leadMinutes,
-                     Signals signals) {
+                     double coldGbMinutes, Signals signals) {
+        this.coldGbMinutes = coldGbMinutes;
         this.spec = spec;
         this.threshold = threshold;
         this.horizon = horizon;
@@ -80,7 +85,7 @@ public final class Seasonal implements Policy {
 
     @Override
     public UnitPolicy newUnit(UnitProfile profile) {
-        return new Unit(profile.id());
+        return new Unit(profile.id(), coldGbMinutes > 0 ? Tradeoff.priceInMinutes(coldGbMinutes, profile) : 0);
     }
 
     /** One unit's hourly tables. */
@@ -94,9 +99,11 @@ public final class Seasonal implements Policy {
         private int hoursSeen;
         private int arrivals;
         private Window window;
+        private final double price;
 
-        Unit(String id) {
+        Unit(String id, double price) {
             this.id = id;
+            this.price = price;
         }
 
         @Override
@@ -150,7 +157,13 @@ public final class Seasonal implements Policy {
         }
 
         private boolean likely(long atMillis) {
-            return 1 - Math.pow(1 - minuteProbability(atMillis), horizon) >= threshold;
+            double q = minuteProbability(atMillis);
+            if (price > 0) {
+                // A minute kept loaded costs one idle minute unless an arrival comes (q), which saves a cold
+                // start: worth it when q x price >= 1 - q (the marginal rule for memoryless arrivals).
+                return q * price >= 1 - q;
+            }
+            return 1 - Math.pow(1 - q, horizon) >= threshold;
         }
 
         /** Loaded from now (or the first likely hour) while arrivals stay likely, up to the cap. */
@@ -200,7 +213,7 @@ public final class Seasonal implements Policy {
 
         @Override
         public long stateBytes() {
-            return HeapBytes.object(4, 3, 2, 0) + HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4)
+            return HeapBytes.object(4, 3, 3, 0) + HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4)
                     + HeapBytes.object(0, 0, 2, 0);
         }
     }
