@@ -179,9 +179,15 @@ public final class Periodic implements Policy {
                 return window; // another call of the same tick
             }
             if (newIdleTime) {
-                ring[added % ring.length] = now - last;
+                int slot = added % ring.length;
+                boolean same = added >= ring.length && ring[slot] == now - last;
+                ring[slot] = now - last;
                 added++;
-                period = detect(ring, Math.min(added, ring.length));
+                if (!same) {
+                    // Replacing an idle time by an equal one leaves the multiset, and so the answer, unchanged:
+                    // a busy unit's run of 1-minute idle times costs no sorting.
+                    period = detect(ring, Math.min(added, ring.length));
+                }
             }
             last = now;
             Window phased = period == null && phase != null ? nextActiveRun(minute, now) : null;
