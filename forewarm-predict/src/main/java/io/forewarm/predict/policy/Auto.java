@@ -231,7 +231,7 @@ public final class Auto implements Policy {
             }
             // Switch only for a lead worth {@code switch} cold starts: two candidates trading the lead back and forth would
             // each time be followed into the other's miss.
-            if (costs[best] + switchLead * price < costs[chosen]) {
+            if (costs[best] + switchLead * price * (1 - decay) < costs[chosen]) {
                 chosen = best;
             }
             // The chosen window's cost in cold starts (idle minutes at the price), capped at one: a long

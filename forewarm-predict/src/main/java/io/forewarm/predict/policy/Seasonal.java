@@ -13,8 +13,8 @@ import io.forewarm.predict.UnitProfile;
  * 3.3) show most load follows a diurnal cycle with a weekly one on top. Per unit it learns, for each hour of
  * the week (168 slots) and each hour of the day (24), the share of that hour's minutes with an arrival, as an
  * exponentially weighted average over the times the slot came round ({@code alpha}: the weight of the newest
- * week; the daily slots, updated seven times as often, use {@code alpha / 7}). The hour-of-week table is used
- * once two weeks have been seen, the hour-of-day one before. A minute's arrival probability q gives the chance
+ * week; the daily slots, updated seven times as often, use {@code alpha / 7}), corrected for starting at zero.
+ * The hour-of-week table is used once a week has been seen, the hour-of-day one before. A minute's arrival probability q gives the chance
  * of an arrival in the coming {@code horizon} minutes, {@code 1 - (1 - q)^horizon}; the sandbox stays loaded
  * while that is at least {@code threshold}, and is pre-warmed at the next hour where it is. A rare function (a
  * few calls a day) never reaches the threshold, so it is not kept warm all day. With a price of a cold start
@@ -147,8 +147,14 @@ public final class Seasonal implements Policy {
         /** The probability that a minute in the hour holding {@code atMillis} has an arrival. */
         double minuteProbability(long atMillis) {
             long h = Math.floorDiv(atMillis, HOUR);
-            double q = hoursSeen >= 2 * WEEK_HOURS ? week[(int) Math.floorMod(h, WEEK_HOURS)]
-                    : day[(int) Math.floorMod(h, 24)];
+            // The averages start at 0, so after k updates they hold only 1 - (1 - a)^k of the level: divide
+            // that out (as Adam does for its moments), or a slot seen once reads 30% of what it saw.
+            double q;
+            if (hoursSeen >= WEEK_HOURS) {
+                q = week[(int) Math.floorMod(h, WEEK_HOURS)] / (1 - Math.pow(1 - alpha, hoursSeen / WEEK_HOURS));
+            } else {
+                q = day[(int) Math.floorMod(h, 24)] / (1 - Math.pow(1 - alpha / 7, Math.max(1, hoursSeen / 24)));
+            }
             if (h == hour && hoursSeen < WEEK_HOURS) {
                 // Early on, the open hour's own arrivals are the best evidence about the hour.
                 q = Math.max(q, activeMinutes / 60.0);
