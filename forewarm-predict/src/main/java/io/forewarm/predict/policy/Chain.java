@@ -12,8 +12,8 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Call chains: Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020, Section 3.2) note that functions of
- * an application are often invoked by others (orchestrations, queues); Xanadu (Daw et al., Middleware 2020)
+ * Call chains: Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020) note that functions of an
+ * application are often invoked by others (orchestrations, queues); Xanadu (Daw et al., Middleware 2020)
  * pre-warms the next function of a chain speculatively. This policy learns "B follows A after d minutes"
  * from the arrivals of all units in time order, and when A arrives it pre-warms B for minute d.
  *

@@ -10,9 +10,9 @@ import io.forewarm.predict.UnitProfile;
 import java.util.Arrays;
 
 /**
- * Timer detection: most Azure functions with a timer trigger fire on a fixed period (Shahrad et al.,
- * "Serverless in the Wild", USENIX ATC 2020, Section 3.2: timers are the most regular class, and a tenth of
- * all functions), sometimes missing a tick. From the last idle times the unit's period T is the most common
+ * Timer detection: functions with a timer trigger fire on a fixed period (Shahrad et al., "Serverless in the
+ * Wild", USENIX ATC 2020, find timers among the most common triggers and the most regular arrivals),
+ * sometimes missing a tick. From the last idle times the unit's period T is the most common
  * idle time; it is accepted when at least {@code support} of the idle times are whole multiples of T (a
  * multiple is a run of missed ticks) within a tolerance, and at least three are T itself. The sandbox is then
  * loaded just before the next tick, {@code T - lead}, and released right after it, {@code T + lead}, where the

@@ -9,8 +9,8 @@ import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
 /**
- * Time-of-day and day-of-week demand: Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020, Section
- * 3.3) show most load follows a diurnal cycle with a weekly one on top. Per unit it learns, for each hour of
+ * Time-of-day and day-of-week demand: Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020) show
+ * that load follows a diurnal cycle with a weekly one on top. Per unit it learns, for each hour of
  * the week (168 slots) and each hour of the day (24), the share of that hour's minutes with an arrival, as an
  * exponentially weighted average over the times the slot came round ({@code alpha}: the weight of the newest
  * week; the daily slots, updated seven times as often, use {@code alpha / 7}), corrected for starting at zero.

@@ -14,12 +14,18 @@ import io.forewarm.predict.UnitProfile;
  * {@link IdleWindows}). One price for every unit makes the choices of all units points on one
  * cold-start/memory trade-off curve (a Lagrangian relaxation of "fewest cold starts within a memory
  * budget"), which is why it is the knob of {@code auto} too. The last {@code history} idle times are kept,
- * so the window follows a change of behaviour within that many arrivals. Until {@code min} idle times are
- * known the unit gets a keep-alive of {@code tail} minutes, the standard keep-alive of the paper's policy.
+ * so the window follows a change of behaviour within that many arrivals.
+ *
+ * <p>Two guards against what the sample has not shown: {@code prior} pseudo idle times of {@code tail}
+ * minutes join the sample (so at a high price the window reaches the tail, as the paper's standard
+ * keep-alive does), and {@code margin} widens the chosen window on both sides. Until {@code min} idle times
+ * are known the unit gets a keep-alive: {@code tail} minutes, or with {@code rent > 0} the ski-rental rule
+ * (Karlin et al., "Competitive snoopy caching", Algorithmica 1988): keep it {@code rent} times as long as
+ * one cold start is worth in idle minutes, at most {@code tail}.
  */
 public final class Tradeoff implements Policy {
 
-    /** {@code tradeoff[:cold=2,history=64,min=4,refit=4,tail=240,prior=1]}. */
+    /** {@code tradeoff[:cold=2,history=64,min=4,refit=4,tail=240,prior=1,margin=0,rent=0]}. */
     public static final PolicyProvider PROVIDER = new PolicyProvider() {
         @Override
         public String name() {
@@ -34,7 +40,8 @@ public final class Tradeoff implements Policy {
         @Override
         public String description() {
             return "window minimising cold starts x price + idle GB-minutes over the unit's recent idle times"
-                    + " (tradeoff:cold=2 GB-minutes per cold start,history=64,min=4,refit=4,tail=240 minutes,prior=1)";
+                    + " (tradeoff:cold=2 GB-minutes per cold start,history=64,min=4,refit=4,tail=240 minutes,"
+                    + "prior=1,margin=0,rent=0)";
         }
 
         @Override
@@ -42,7 +49,7 @@ public final class Tradeoff implements Policy {
             return new Tradeoff(spec.text(), spec.number("cold", 2, 0, 1e9), spec.whole("history", 64, 4, 1024),
                     spec.whole("min", 4, 1, 1024), spec.whole("refit", 4, 1, 1024),
                     spec.number("tail", 240, 1, 10_080), spec.whole("prior", 1, 0, 64),
-                    spec.number("margin", 0, 0, 1), spec.onOff("low", false), spec.number("rent", 0, 0, 1000));
+                    spec.number("margin", 0, 0, 1), spec.number("rent", 0, 0, 1000));
         }
     };
 
@@ -59,13 +66,11 @@ public final class Tradeoff implements Policy {
     private final double rent;
 
     private final double margin;
-    private final boolean low;
 
     private Tradeoff(String spec, double coldGbMinutes, int history, int min, int refit, double tail, int prior,
-                     double margin, boolean low, double rent) {
+                     double margin, double rent) {
         this.rent = rent;
         this.margin = margin;
-        this.low = low;
         this.spec = spec;
         this.coldGbMinutes = coldGbMinutes;
         this.history = history;
@@ -128,7 +133,7 @@ public final class Tradeoff implements Policy {
             if (its.size() < min) {
                 window = start;
             } else if (window == start || sinceFit >= refit) {
-                window = widen(IdleWindows.cheapest(sample(), its.size() + prior * (low ? 2 : 1), price));
+                window = widen(IdleWindows.cheapest(sample(), its.size() + prior, price));
                 sinceFit = 0;
             }
             return window;
@@ -151,9 +156,8 @@ public final class Tradeoff implements Policy {
          */
         private double[] sample() {
             double[] held = its.toArray();
-            double[] sample = java.util.Arrays.copyOf(held, held.length + prior * (low ? 2 : 1));
-            java.util.Arrays.fill(sample, held.length, held.length + prior, tail);
-            java.util.Arrays.fill(sample, held.length + prior, sample.length, 1);
+            double[] sample = java.util.Arrays.copyOf(held, held.length + prior);
+            java.util.Arrays.fill(sample, held.length, sample.length, tail);
             return sample;
         }
 

@@ -187,4 +187,17 @@ class ModelTimelinesTest {
         // Four ITs of 5: the pre-warm [5, 5] costs nothing.
         assertThat(w.get(4)).isEqualTo(Window.ofMinutes(5, 0));
     }
+
+    @Test
+    void tradeoffWidensByTheMarginAndReachesTheTailWhenColdStartsAreDear() {
+        // Five ITs of 10 at price 16 (cold=2, 128 MB). Without the prior the pre-warm [10, 10] is free.
+        // margin=0.2: [10 * 0.8, 10 * 1.2] = [8, 12].
+        assertThat(feed(unit("tradeoff:cold=2,prior=0,margin=0.2"), 0, 10, 20, 30, 40, 50).getLast())
+                .isEqualTo(Window.ofMinutes(8, 4));
+        // With one pseudo IT of 240: covering it costs 230 idle minutes against a price of 16: not worth it.
+        assertThat(feed(unit("tradeoff:cold=2"), 0, 10, 20, 30, 40, 50).getLast()).isEqualTo(Window.ofMinutes(10, 0));
+        // At cold=64 (price 512 minutes) it is: [10, 240].
+        assertThat(feed(unit("tradeoff:cold=64"), 0, 10, 20, 30, 40, 50).getLast())
+                .isEqualTo(Window.ofMinutes(10, 230));
+    }
 }
