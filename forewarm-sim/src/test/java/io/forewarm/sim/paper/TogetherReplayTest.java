@@ -54,6 +54,18 @@ class TogetherReplayTest {
                 .isEqualTo(new UnitScore(10, 10, 10));
     }
 
+    @Test
+    void autoPassesACrossUnitCandidatesTriggersThrough() {
+        // The same timelines under auto with chain as a candidate: auto is cross-unit, maps chain's follower
+        // back to B's auto unit, and B uses chain's pre-warm: cold only while the rule is learned.
+        List<UnitTimeline> units = List.of(timeline("a", every30(0)), timeline("b", every30(2)));
+        Policy auto = Policies.create("auto:models=chain:keep=1+fixed:1");
+        assertThat(auto.crossUnit()).isTrue();
+        List<UnitPolicy> policies = units.stream().map(u -> auto.newUnit(UnitProfile.of(u.id(), 128, 0))).toList();
+        UnitScore[] s = PaperModel.replayTogether(units, policies, auto, Integer.MIN_VALUE);
+        assertThat(s[1].coldStarts()).isEqualTo(3);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"fixed:10", "hybrid", "auto"})
     void withoutCrossUnitDecisionsTheTogetherReplayEqualsTheIndependentOne(String spec) throws Exception {
