@@ -173,20 +173,29 @@ public final class Auto implements Policy {
             this.issued = new long[n];
             this.costs = new double[n];
             this.recent = new long[retrain];
-            build();
+            build(true);
         }
 
-        private void build() {
+        /**
+         * Creates fresh candidate states; on a retrain ({@code all} false) cross-unit candidates keep theirs:
+         * what they learned comes from other units too, and replaying this unit's past arrivals into them
+         * would put stale times into their shared, time-ordered state.
+         */
+        private void build(boolean all) {
             for (int c = 0; c < models.length; c++) {
+                costs[c] = 0; // every candidate starts the new record even
+                boolean shared = candidates.get(c).crossUnit();
+                if (!all && shared) {
+                    continue;
+                }
                 if (models[c] != null) {
                     owners.remove(models[c]);
                 }
                 models[c] = candidates.get(c).newUnit(profile);
-                if (candidates.get(c).crossUnit()) {
+                if (shared) {
                     owners.put(models[c], this);
                 }
                 windows[c] = null;
-                costs[c] = 0;
             }
         }
 
@@ -229,8 +238,9 @@ public final class Auto implements Policy {
                     best = c;
                 }
             }
-            // Switch only for a lead worth {@code switch} cold starts: two candidates trading the lead back and forth would
-            // each time be followed into the other's miss.
+            // Switch only for a clear lead: two candidates trading a small lead back and forth would each time
+            // be followed into the other's miss. The lead is `switch` cold starts per event of the decayed sum,
+            // whose steady state is a per-event cost over (1 - decay).
             if (costs[best] + switchLead * price * (1 - decay) < costs[chosen]) {
                 chosen = best;
             }
@@ -244,14 +254,14 @@ public final class Auto implements Policy {
 
         /** Rebuilds the candidates and feeds them the recent arrivals before {@code now}. */
         private void retrainFromRecent(long now) {
-            build();
+            build(false);
             chosen = 0;
             int held = Math.min(arrivals, recent.length);
             for (int i = arrivals - held; i < arrivals; i++) {
                 long t = recent[i % recent.length];
-                if (t < now) {
-                    for (UnitPolicy m : models) {
-                        m.onArrival(t);
+                for (int c = 0; c < models.length; c++) {
+                    if (t < now && !candidates.get(c).crossUnit()) {
+                        models[c].onArrival(t);
                     }
                 }
             }
