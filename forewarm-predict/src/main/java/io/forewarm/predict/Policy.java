@@ -23,6 +23,15 @@ public interface Policy {
     }
 
     /**
+     * Called when the host evicts an idle sandbox of {@code unit} whose eviction value ({@link
+     * UnitPolicy#sandboxValue}) was {@code sandboxValue}; by default the same as {@link #onEvicted(UnitPolicy,
+     * long)}.
+     */
+    default void onEvicted(UnitPolicy unit, double sandboxValue, long nowMillis) {
+        onEvicted(unit, nowMillis);
+    }
+
+    /**
      * Whether this policy learns from other units' arrivals (call chains). Such a policy must see every
      * unit's arrivals in one global time order, so a simulator replays its units together instead of
      * independently; after each arrival it asks {@link #affectedBy} which units to {@link

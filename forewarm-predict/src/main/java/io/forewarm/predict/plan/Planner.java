@@ -31,9 +31,9 @@ import java.util.List;
  * </ul>
  * Busy sandboxes are never released: only idle ones are in the snapshot's lists.
  *
- * <p>When a pre-warm needs memory the host lacks, idle sandboxes are evicted lowest retention value first
- * (tie-break least recently idle), and only those whose value is strictly lower than the pre-warming
- * function's; pre-warms are served highest value first, and one that cannot be made room for is dropped.
+ * <p>When a pre-warm needs memory the host lacks, idle sandboxes are evicted lowest value first ({@link
+ * PoolSnapshot#idleValue}, by default the function's retention value; tie-break least recently idle), and
+ * only those whose value is strictly lower than the pre-warming function's retention value; pre-warms are served highest value first, and one that cannot be made room for is dropped.
  * {@link #chooseVictims} is the same choice for a cold start under pressure.
  *
  * <p>The shape follows OpenWhisk's ContainerPool (pure scheduling and eviction functions in a companion
@@ -251,9 +251,8 @@ public final class Planner {
                 if (idle == 0 || (keptOnly && state(s, f, now) != INSIDE)) {
                     continue;
                 }
-                double v = s.retentionValue(f);
                 for (int i = 0; i < idle; i++) {
-                    values[e] = v;
+                    values[e] = s.idleValue(f, i);
                     since[e] = s.idleSinceMillis(f, i);
                     entries[e++] = ((long) f << 32) | i;
                 }

@@ -20,7 +20,9 @@ import io.forewarm.predict.UnitProfile;
  *       the priority to frequency per size);</li>
  *   <li>Size: its memory in MB (1 when unknown).</li>
  * </ul>
- * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}.
+ * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}. As in
+ * FaasCache it belongs to each sandbox: a sandbox keeps the priority of its last use ({@link
+ * UnitPolicy#sandboxValue}), so the extra sandboxes a burst left behind age like any other entry.
  * FaasCache also resets a function's frequency once all its containers are evicted; a unit policy does not
  * learn that, so here the frequency only grows.
  *
@@ -74,9 +76,15 @@ public final class GreedyDual implements Policy {
 
     @Override
     public void onEvicted(UnitPolicy unit, long nowMillis) {
+        onEvicted(unit, ((Unit) unit).priority, nowMillis);
+    }
+
+    /** The clock becomes the evicted sandbox's priority. */
+    @Override
+    public void onEvicted(UnitPolicy unit, double sandboxValue, long nowMillis) {
         // Evictions come lowest priority first, so the clock only rises; max() keeps it monotone even if a
         // caller evicts out of order.
-        clock = Math.max(clock, ((Unit) unit).priority);
+        clock = Math.max(clock, sandboxValue);
     }
 
     /** One unit's frequency and priority. */
@@ -107,6 +115,11 @@ public final class GreedyDual implements Policy {
         @Override
         public double retentionValue(long nowMillis) {
             return priority;
+        }
+
+        @Override
+        public double sandboxValue(double valueAtLastUse, long nowMillis) {
+            return valueAtLastUse;
         }
 
         @Override

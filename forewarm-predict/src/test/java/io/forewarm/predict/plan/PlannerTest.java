@@ -187,6 +187,17 @@ class PlannerTest {
     }
 
     @Test
+    void perSandboxValuesOrderVictimsWithinAFunction() {
+        // Hot function h (value 9) has a stale extra sandbox worth 1 (its value at last use) and a fresh one
+        // worth 9; g's only sandbox is worth 4. Lowest first: h's stale one, then g's.
+        FunctionState h = new FunctionState("h", 0, Window.FOREVER, SIZE, 0, 0, 2, 9, 0,
+                List.of(new IdleSandbox(1, 500, SIZE, 9), new IdleSandbox(2, 100, SIZE, 1)));
+        FunctionState g = fn("g", 0, Window.FOREVER, 0, 1, 4, idle(3, 50));
+        assertThat(planner.chooseVictims(pool(0, h, g), 2 * SIZE.memoryBytes(), 1_000))
+                .extracting(Release::sandboxId).containsExactly(2L, 3L);
+    }
+
+    @Test
     void aFunctionThatNeverArrivedHasItsIdleSandboxesReleased() {
         FunctionState f = new FunctionState("f", Long.MIN_VALUE, null, SIZE, 0, 0, 0, 0, 0, List.of(idle(5, 0)));
         assertThat(planner.plan(pool(0, f), 0).releases()).extracting(Release::sandboxId).containsExactly(5L);

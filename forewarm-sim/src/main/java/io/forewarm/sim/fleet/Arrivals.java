@@ -20,6 +20,8 @@ final class Arrivals {
     private int minuteIndex;   // next active minute to expand (spread mode)
     private long[] current = new long[0];
     private int pos;           // next arrival in current, or in series.arrivalMillis() in exact mode
+    private int cachedIndex = -1; // the minute nextAfter expanded last: the oracle asks about it repeatedly
+    private long[] cached;
 
     /** The arrivals of {@code series}, checked to ascend and to lie in {@code [fromMs, untilMs)}. */
     Arrivals(FunctionSeries series, long seed, long fromMs, long untilMs) {
@@ -71,7 +73,11 @@ final class Arrivals {
         int i = Arrays.binarySearch(minutes, (int) Math.floorDiv(t, MINUTE));
         i = i >= 0 ? i : -i - 1;
         for (; i < minutes.length; i++) {
-            long[] times = minute(i);
+            if (i != cachedIndex) {
+                cached = minute(i);
+                cachedIndex = i;
+            }
+            long[] times = cached;
             int j = firstAbove(times, t);
             if (j < times.length) {
                 return times[j];

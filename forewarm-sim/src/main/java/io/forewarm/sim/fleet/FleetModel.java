@@ -70,6 +70,7 @@ public final class FleetModel {
     private final long scoreFrom;
     private final long horizonEnd;
     private long allocated;
+    private long idleBytes; // memory of idle instances: when it cannot cover a cold start, nothing can
     private long peakAllocated;
     private long instances;
     private long nextInstanceId;
@@ -92,14 +93,18 @@ public final class FleetModel {
         this.horizonEnd = ((long) firstMinute + minutes) * MINUTE;
     }
 
-    /** Replays every function of {@code trace} through {@code policy}. */
+    /** Replays every function of {@code trace} through {@code policy}, which must be fresh (it keeps state). */
     public static PolicyResult run(Trace trace, Policy policy, FleetOptions options) throws IOException {
         List<FunctionSeries> series = new ArrayList<>();
         trace.forEach(series::add);
         return run(series, trace.firstMinute(), trace.minutes(), policy, options);
     }
 
-    /** Replays {@code series} over the horizon of {@code minutes} minutes from {@code firstMinute}. */
+    /**
+     * Replays {@code series} over the horizon of {@code minutes} minutes from {@code firstMinute} through a
+     * fresh {@code policy}; throws {@link IllegalStateException} if an invariant of the model or the policy
+     * breaks, and {@link IllegalArgumentException} naming the function if an arrival lies outside the horizon.
+     */
     public static PolicyResult run(List<FunctionSeries> series, int firstMinute, int minutes, Policy policy,
                                    FleetOptions options) {
         long start = System.nanoTime();
@@ -205,12 +210,14 @@ public final class FleetModel {
         long delay;
         if (inst != null) {
             leaveIdle(p, inst, t);
+            idleBytes -= p.size.memoryBytes();
             delay = Math.max(0, inst.readyAt - t);
         } else {
             long need = p.size.memoryBytes();
             if (capacity > 0 && allocated + need > capacity) {
-                List<Plan.Release> victims = planner.chooseVictims(new Snapshot(live, t), allocated + need - capacity,
-                        t);
+                // Fast path: with too little idle memory the planner would choose no victims anyway.
+                List<Plan.Release> victims = allocated + need - capacity > idleBytes ? List.of()
+                        : planner.chooseVictims(new Snapshot(live, t), allocated + need - capacity, t);
                 if (victims.isEmpty()) {
                     if (scored) {
                         rejected++;
@@ -218,13 +225,14 @@ public final class FleetModel {
                     return;
                 }
                 for (Plan.Release r : victims) {
-                    release(live.get(r.functionIndex()), r.sandboxId(), true, t);
+                    release(live.get(r.functionIndex()), r, t);
                 }
             }
             inst = new Instance(nextInstanceId++, t);
             allocate(p);
             delay = p.coldStartMillis;
         }
+        inst.valueAtUse = p.policy.retentionValue(t);
         p.busy++;
         p.peak = p.busy == 1 ? 1 : Math.max(p.peak, p.busy); // a new burst starts when nothing was running
         if (delay > 0 && scored) {
@@ -243,6 +251,7 @@ public final class FleetModel {
         inst.idleSince = t;
         inst.readyAt = Math.min(inst.readyAt, t);
         p.idle.add(inst);
+        idleBytes += p.size.memoryBytes();
         apply(planner.plan(new Snapshot(List.of(p), t), t), List.of(p), t);
     }
 
@@ -268,29 +277,32 @@ public final class FleetModel {
         for (Plan.Action a : plan.actions()) {
             Pool p = view.get(a.functionIndex());
             if (a instanceof Plan.Release r) {
-                release(p, r.sandboxId(), r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY, t);
+                release(p, r, t);
             } else if (a instanceof Plan.Prewarm w) {
                 for (int k = 0; k < w.count(); k++) {
                     Instance inst = new Instance(nextInstanceId++, t + p.coldStartMillis);
                     inst.idleSince = t;
+                    inst.valueAtUse = p.policy.retentionValue(t);
                     allocate(p);
                     p.idle.add(inst);
+                    idleBytes += p.size.memoryBytes();
                 }
             }
         }
     }
 
-    private void release(Pool p, long sandboxId, boolean evicted, long t) {
-        Instance inst = p.removeIdle(sandboxId);
+    private void release(Pool p, Plan.Release r, long t) {
+        Instance inst = p.removeIdle(r.sandboxId());
         if (inst == null) {
-            throw new IllegalStateException("invariant: the planner released sandbox " + sandboxId + " of "
+            throw new IllegalStateException("invariant: the planner released sandbox " + r.sandboxId() + " of "
                     + p.id + ", which is not idle");
         }
         leaveIdle(p, inst, t);
         allocated -= p.size.memoryBytes();
+        idleBytes -= p.size.memoryBytes();
         instances--;
-        if (evicted) {
-            policy.onEvicted(p.policy, t);
+        if (r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY) {
+            policy.onEvicted(p.policy, r.value(), t);
             if (t >= scoreFrom) {
                 evictions++;
             }
@@ -331,9 +343,9 @@ public final class FleetModel {
             counted += p.idle.size();
             memory += p.idle.size() * p.size.memoryBytes();
         }
-        if (counted != instances || memory != allocated) {
-            throw new IllegalStateException("invariant: " + instances + " instances / " + allocated
-                    + " bytes tracked but " + counted + " / " + memory + " loaded at the end");
+        if (counted != instances || memory != allocated || memory != idleBytes) {
+            throw new IllegalStateException("invariant: " + instances + " instances / " + allocated + " bytes ("
+                    + idleBytes + " idle) tracked but " + counted + " / " + memory + " loaded at the end");
         }
         for (Pool p : pools) {
             try {
@@ -429,6 +441,7 @@ public final class FleetModel {
         final long id;
         long readyAt;
         long idleSince;
+        double valueAtUse; // the unit's retention value when this instance last served or was started
 
         Instance(long id, long readyAt) {
             this.id = id;
@@ -514,5 +527,9 @@ public final class FleetModel {
         @Override public int idle(int f) { return view.get(f).idle.size(); }
         @Override public long idleSandboxId(int f, int i) { return view.get(f).idle.get(i).id; }
         @Override public long idleSinceMillis(int f, int i) { return view.get(f).idle.get(i).idleSince; }
+        @Override public double idleValue(int f, int i) {
+            Pool p = view.get(f);
+            return p.policy.sandboxValue(p.idle.get(i).valueAtUse, now);
+        }
     }
 }

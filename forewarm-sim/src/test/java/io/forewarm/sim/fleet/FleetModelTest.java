@@ -151,6 +151,20 @@ class FleetModelTest {
     }
 
     @Test
+    void greedyDualAgesTheSandboxABurstLeftBehind() {
+        // c = 500 ms / 256 MB; x and y are 128 MB, so one arrival is worth 2c. Capacity 640 MB.
+        // h bursts at 0 and 0.1 s: H1 (last used at priority c) and H2 (2c), both cold. h at 10, 20, 30 s
+        // reuses H2 (most recently idle): 3c, 4c, 5c; H1 stays at c. x at 35 s: cold, 2c (640 MB loaded).
+        // y at 40 s needs 128 MB: lowest sandbox is H1 (c) -> evicted, x stays. x at 50 s and h at 60 s: warm.
+        // Valued per unit instead, H1 would be worth h's 5c and x would go, making x at 50 s cold too.
+        PolicyResult r = run("greedy-dual", OPTS.withCapacityGb(0.625), fn("h", 0, 100, 10_000, 20_000, 30_000,
+                60_000), sized("x", 128, 1_000, 35_000, 50_000), sized("y", 128, 1_000, 40_000));
+        assertThat(r.events()).isEqualTo(9);
+        assertThat(r.coldStarts()).isEqualTo(4);
+        assertThat(r.fleet().evictions()).isEqualTo(1);
+    }
+
+    @Test
     void greedyDualKeepsTheHotFunctionWhereLruLosesIt() {
         // Capacity: two instances, 20 minutes. A hot function h every 30 s and two one-off functions per
         // cycle, x_i at +10 s and y_i at +20 s. Under fixed:10 every value is equal, so evictions go least
@@ -217,8 +231,9 @@ class FleetModelTest {
 
     @Test
     void oracleNeverLosesToFixedOnRandomSpreadTraffic() {
-        // Property over seeds: the oracle pre-warms the recent peak before each next arrival, so it is never
-        // colder than keeping an instance 10 minutes.
+        // Seeded property on sparse traffic (1-3 arrivals in a few minutes, 200 ms runs, so overlaps are rare):
+        // the oracle has the recent peak loaded at each next arrival, so it is no colder than a 10-minute
+        // keep-alive. (On bursty traffic it can be: it pre-warms the last burst's peak, not the next one's.)
         java.util.Random random = new java.util.Random(7);
         for (int trial = 0; trial < 5; trial++) {
             int[] minutes = random.ints(8, 0, 30).distinct().sorted().toArray();
