@@ -64,15 +64,24 @@ public final class Signals {
 
         /** The level at {@code atMillis} relative to the series' mean, or 1 where the series says nothing. */
         public double factorAt(long atMillis) {
-            long i = Math.floorDiv(atMillis - startMillis, stepMillis);
-            if (i < 0 || i >= levels.length) {
-                return 1;
-            }
+            return factorAt(atMillis, mean());
+        }
+
+        /** The mean level. */
+        public double mean() {
             double sum = 0;
             for (double l : levels) {
                 sum += l;
             }
-            return sum == 0 ? 1 : levels[(int) i] * levels.length / sum;
+            return sum / levels.length;
+        }
+
+        private double factorAt(long atMillis, double mean) {
+            long i = Math.floorDiv(atMillis - startMillis, stepMillis);
+            if (i < 0 || i >= levels.length || mean == 0) {
+                return 1;
+            }
+            return levels[(int) i] / mean;
         }
     }
 
@@ -80,7 +89,11 @@ public final class Signals {
     public static final Signals NONE = new Signals();
 
     private final Map<String, List<Schedule>> schedules = new ConcurrentHashMap<>();
-    private final Map<String, Activity> activity = new ConcurrentHashMap<>();
+    /** A series with its mean computed once: policies ask for the factor on every decision. */
+    private record Scaled(Activity series, double mean) {
+    }
+
+    private final Map<String, Scaled> activity = new ConcurrentHashMap<>();
 
     /** Registers a scheduled event or feed arrival for {@code unit}. */
     public void schedule(String unit, Schedule schedule) {
@@ -95,7 +108,7 @@ public final class Signals {
     /** Sets (replaces) the user-activity series of {@code unit}. */
     public void activity(String unit, Activity series) {
         requireNotNone();
-        activity.put(unit, series);
+        activity.put(unit, new Scaled(series, series.mean()));
     }
 
     /** The next scheduled event of {@code unit} strictly after {@code afterMillis}, or {@link Long#MAX_VALUE}. */
@@ -109,8 +122,8 @@ public final class Signals {
 
     /** The user-activity factor of {@code unit} at {@code atMillis} (1 when unknown). */
     public double activityFactor(String unit, long atMillis) {
-        Activity a = activity.get(unit);
-        return a == null ? 1 : a.factorAt(atMillis);
+        Scaled a = activity.get(unit);
+        return a == null ? 1 : a.series().factorAt(atMillis, a.mean());
     }
 
     /** Whether any signal is registered. */

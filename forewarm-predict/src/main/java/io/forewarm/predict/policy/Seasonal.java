@@ -151,9 +151,9 @@ public final class Seasonal implements Policy {
             // that out (as Adam does for its moments), or a slot seen once reads 30% of what it saw.
             double q;
             if (hoursSeen >= WEEK_HOURS) {
-                q = week[(int) Math.floorMod(h, WEEK_HOURS)] / (1 - Math.pow(1 - alpha, hoursSeen / WEEK_HOURS));
+                q = week[(int) Math.floorMod(h, WEEK_HOURS)] / (1 - Math.pow(1 - alpha, (double) hoursSeen / WEEK_HOURS));
             } else {
-                q = day[(int) Math.floorMod(h, 24)] / (1 - Math.pow(1 - alpha / 7, Math.max(1, hoursSeen / 24)));
+                q = day[(int) Math.floorMod(h, 24)] / (1 - Math.pow(1 - alpha / 7, Math.max(1, hoursSeen / 24.0)));
             }
             if (h == hour && hoursSeen < WEEK_HOURS) {
                 // Early on, the open hour's own arrivals are the best evidence about the hour.

@@ -200,4 +200,28 @@ class ModelTimelinesTest {
         assertThat(feed(unit("tradeoff:cold=64"), 0, 10, 20, 30, 40, 50).getLast())
                 .isEqualTo(Window.ofMinutes(10, 230));
     }
+
+    @Test
+    void seasonalScalesItsEstimateByAUserActivitySeries() {
+        // For 14 days, three active minutes (:00, :20, :40) in hour 12 and nothing else: q = 3/60 = 0.05 for that
+        // hour, so an arrival in the next 10 minutes has probability 1 - 0.95^10 = 0.40 < 0.5: no window.
+        // A user-activity series for day 14 at twice its mean in hour 12 doubles q: 1 - 0.9^10 = 0.65: the
+        // sandbox stays up to the end of the hour.
+        long day14 = 14 * 1440L * MIN;
+        double[] levels = new double[24];
+        java.util.Arrays.fill(levels, 1);
+        levels[12] = 46.0 / 22; // twice the mean of the 24 levels: x = 2 (23 + x) / 24
+        Signals signals = new Signals();
+        signals.activity("u", new Signals.Activity(day14, 3_600_000, levels));
+        for (Signals s : List.of(Signals.NONE, signals)) {
+            UnitPolicy u = Policies.create("seasonal", s).newUnit(UnitProfile.of("u", 128, 0));
+            for (int d = 0; d < 14; d++) {
+                for (int m : new int[] {0, 20, 40}) {
+                    u.onArrival((d * 1440L + 720 + m) * MIN);
+                }
+            }
+            Window w = u.onArrival(day14 + 720 * MIN);
+            assertThat(w).isEqualTo(s == Signals.NONE ? Window.NONE : Window.keepAliveMinutes(60));
+        }
+    }
 }
