@@ -1,6 +1,7 @@
 package io.forewarm.predict;
 
 import io.forewarm.predict.policy.FixedKeepAlive;
+import io.forewarm.predict.policy.GreedyDual;
 import io.forewarm.predict.policy.HybridHistogram;
 import io.forewarm.predict.policy.Oracle;
 
@@ -24,7 +25,8 @@ public final class Policies {
                 FixedKeepAlive.NONE_PROVIDER,
                 FixedKeepAlive.PROVIDER,
                 Oracle.PROVIDER,
-                HybridHistogram.PROVIDER));
+                HybridHistogram.PROVIDER,
+                GreedyDual.PROVIDER));
         ServiceLoader.load(PolicyProvider.class).forEach(all::add);
         Map<String, PolicyProvider> byName = new LinkedHashMap<>();
         for (PolicyProvider p : all) {

@@ -1,0 +1,621 @@
+package io.forewarm.history;
+
+import io.forewarm.core.ExecutionRecord;
+import io.forewarm.core.ExitKind;
+import io.forewarm.core.ResourceVector;
+import org.duckdb.DuckDBAppender;
+import org.duckdb.DuckDBConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Consumer;
+
+/**
+ * History in an embedded DuckDB database (a file, or memory for tests).
+ *
+ * <p>{@link #append} only validates the record and puts it in a bounded buffer. One writer thread drains the
+ * buffer into batches and writes a batch when it is full or {@code batchInterval} after the previous write:
+ * DuckDB's appender fills a temporary staging table, and one transaction moves the batch into the raw table
+ * and folds it into the per-minute rollups, so raw rows and rollups never disagree. When the buffer is full,
+ * {@code append} blocks until the writer has made room: back-pressure slows the producer instead of dropping
+ * history. A committed batch survives kill -9 (DuckDB's write-ahead log), so a crash loses at most the
+ * records of the last batch interval; {@link #close} writes everything and checkpoints.
+ *
+ * <p>If a write fails, the store stops accepting records and every later call reports the failure.
+ */
+public final class DuckDbHistoryStore implements HistoryStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DuckDbHistoryStore.class);
+
+    /** A point in the buffer: completed once everything queued before it is committed. */
+    private record Barrier(CompletableFuture<Void> done, boolean stop) {
+    }
+
+    private final HistoryOptions options;
+    private final String name;
+    private final BlockingQueue<Object> buffer;
+    // Appenders hold the read lock while enqueueing, close() takes the write lock to set closed: no record
+    // can slip into the buffer after the final barrier.
+    private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+    private final DuckDBConnection writer;
+    private final DuckDBConnection reader;
+    private final Map<String, Integer> functionIds = new HashMap<>();
+    private final Thread writerThread;
+    private long nextSeq;
+    private int nextFunctionId;
+    private volatile boolean closed;
+    private volatile Throwable failure;
+
+    private DuckDbHistoryStore(HistoryOptions options, DuckDBConnection writer) throws SQLException {
+        this.options = options;
+        this.name = options.describe();
+        this.buffer = new ArrayBlockingQueue<>(options.bufferCapacity());
+        this.writer = writer;
+        try (Statement s = writer.createStatement()) {
+            for (String ddl : DuckDbSchema.CREATE) {
+                s.execute(ddl);
+            }
+            try (ResultSet rs = s.executeQuery(DuckDbSchema.MAX_SEQ)) {
+                rs.next();
+                nextSeq = rs.getLong(1) + 1;
+            }
+        }
+        loadFunctionIds();
+        this.reader = writer.duplicate();
+        this.writerThread = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(this::runWriter);
+        writerThread.start();
+    }
+
+    /** Opens (creating if needed) the database {@code options} names and starts its writer. */
+    public static DuckDbHistoryStore open(HistoryOptions options) {
+        Objects.requireNonNull(options, "history options");
+        DuckDBConnection conn = null;
+        try {
+            conn = (DuckDBConnection) DriverManager.getConnection(options.jdbcUrl());
+            return new DuckDbHistoryStore(options, conn);
+        } catch (SQLException e) {
+            closeQuietly(conn);
+            throw new HistoryException("cannot open " + options.describe() + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void append(ExecutionRecord record) {
+        Records.validate(record);
+        enqueue(record);
+    }
+
+    @Override
+    public void flush() {
+        await(enqueue(new Barrier(new CompletableFuture<>(), false)));
+    }
+
+    private Barrier enqueue(Object item) {
+        ReentrantReadWriteLock.ReadLock lock = gate.readLock();
+        lock.lock();
+        try {
+            ensureOpen();
+            buffer.put(item);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for room in the buffer of " + name, e);
+        } finally {
+            lock.unlock();
+        }
+        return item instanceof Barrier b ? b : null;
+    }
+
+    private void await(Barrier barrier) {
+        try {
+            barrier.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while flushing " + name, e);
+        } catch (ExecutionException e) {
+            throw new HistoryException("writing " + name + " failed: " + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new IllegalStateException(name + " is closed");
+        }
+        Throwable f = failure;
+        if (f != null) {
+            throw new IllegalStateException(name + " stopped after a failed write: " + f.getMessage(), f);
+        }
+    }
+
+    // ---- the writer thread ----
+
+    private void runWriter() {
+        List<ExecutionRecord> batch = new ArrayList<>(options.batchSize());
+        List<Object> drained = new ArrayList<>(options.batchSize());
+        long intervalNanos = options.batchInterval().toNanos();
+        long retentionNanos = options.retentionEvery().toNanos();
+        long nextWrite = System.nanoTime() + intervalNanos;
+        long nextRetention = System.nanoTime() + retentionNanos;
+        boolean stop = false;
+        while (!stop) {
+            try {
+                long wait = nextWrite - System.nanoTime();
+                Object head = wait > 0 ? buffer.poll(wait, TimeUnit.NANOSECONDS) : buffer.poll();
+                if (head != null) {
+                    drained.add(head);
+                    buffer.drainTo(drained, options.batchSize());
+                }
+            } catch (InterruptedException e) {
+                // Nobody interrupts this thread but close() failing to stop it; finish what is queued.
+                buffer.drainTo(drained);
+                stop = true;
+            }
+            for (Object item : drained) {
+                if (item instanceof ExecutionRecord r) {
+                    batch.add(r);
+                    if (batch.size() >= options.batchSize()) {
+                        write(batch);
+                    }
+                } else {
+                    Barrier b = (Barrier) item;
+                    write(batch);
+                    Throwable f = failure;
+                    if (f == null) {
+                        b.done().complete(null);
+                    } else {
+                        b.done().completeExceptionally(f);
+                    }
+                    stop |= b.stop();
+                }
+            }
+            drained.clear();
+            long now = System.nanoTime();
+            if (now - nextWrite >= 0) {
+                write(batch);
+                nextWrite = now + intervalNanos;
+            }
+            if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null) {
+                nextRetention = now + retentionNanos;
+                try {
+                    applyRetention(options.clock().instant());
+                } catch (RuntimeException e) {
+                    LOG.warn("periodic retention of {} failed; retrying in {}", name, options.retentionEvery(), e);
+                }
+            }
+        }
+    }
+
+    private void write(List<ExecutionRecord> batch) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (failure == null) {
+            writeLock.lock();
+            try {
+                writeBatch(batch);
+            } catch (SQLException | RuntimeException e) {
+                failure = e;
+                LOG.error("writing a batch of {} records to {} failed; the store stops accepting records",
+                        batch.size(), name, e);
+            } finally {
+                writeLock.unlock();
+            }
+        }
+        batch.clear();
+    }
+
+    private void writeBatch(List<ExecutionRecord> batch) throws SQLException {
+        Map<String, Integer> added = new HashMap<>();
+        long seq = nextSeq;
+        int fid = nextFunctionId;
+        try (DuckDBAppender app = writer.createAppender("temp", "main", "staging")) {
+            for (ExecutionRecord r : batch) {
+                Integer id = functionIds.get(r.function());
+                if (id == null) {
+                    id = added.get(r.function());
+                    if (id == null) {
+                        id = fid++;
+                        added.put(r.function(), id);
+                    }
+                }
+                appendRow(app, seq++, id, r);
+            }
+        }
+        writer.setAutoCommit(false);
+        try {
+            if (!added.isEmpty()) {
+                try (PreparedStatement ps = writer.prepareStatement(DuckDbSchema.INSERT_FUNCTION)) {
+                    for (Map.Entry<String, Integer> e : added.entrySet()) {
+                        ps.setInt(1, e.getValue());
+                        ps.setString(2, e.getKey());
+                        ps.executeUpdate();
+                    }
+                }
+            }
+            try (Statement s = writer.createStatement()) {
+                s.executeUpdate(DuckDbSchema.MOVE_STAGED);
+                s.executeUpdate(DuckDbSchema.ROLL_UP_STAGED);
+                s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
+            }
+            writer.commit();
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
+            clearStaging();
+        }
+        functionIds.putAll(added);
+        nextSeq = seq;
+        nextFunctionId = fid;
+    }
+
+    private void clearStaging() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
+        }
+    }
+
+    private static void appendRow(DuckDBAppender app, long seq, int fn, ExecutionRecord r) throws SQLException {
+        ResourceVector lim = r.limits();
+        app.beginRow().append(seq).append(fn).appendEpochMicros(Records.micros(r.arrival()))
+                .append(r.queueMillis()).append(r.cold()).append(r.initMillis()).append(r.runMillis());
+        appendKnown(app, r.cpuMillis());
+        appendKnown(app, r.peakMemoryBytes());
+        appendKnown(app, r.ioReadBytes());
+        appendKnown(app, r.ioWriteBytes());
+        appendKnown(app, r.netBytes());
+        app.append(r.exit().name()).append(lim.cpuCores()).append(lim.memoryBytes()).append(lim.diskBytes())
+                .append(lim.ioBytesPerSecond()).append(lim.netBytesPerSecond()).append(r.limitRaised())
+                .endRow();
+    }
+
+    private static void appendKnown(DuckDBAppender app, long value) throws SQLException {
+        if (value < 0) {
+            app.appendNull();
+        } else {
+            app.append(value);
+        }
+    }
+
+    private void loadFunctionIds() throws SQLException {
+        functionIds.clear();
+        int max = -1;
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_IDS)) {
+            while (rs.next()) {
+                functionIds.put(rs.getString(1), rs.getInt(2));
+                max = Math.max(max, rs.getInt(2));
+            }
+        }
+        nextFunctionId = max + 1;
+    }
+
+    // ---- retention ----
+
+    @Override
+    public RetentionResult applyRetention(Instant now) {
+        Objects.requireNonNull(now, "now");
+        ensureOpen();
+        RetentionPolicy policy = options.retention();
+        writeLock.lock();
+        try {
+            long rawByAge = 0;
+            long rollupsByAge = 0;
+            Instant rawCutoff = policy.rawCutoff(now);
+            if (!rawCutoff.equals(Instant.MIN)) {
+                rawByAge = update(DuckDbSchema.DELETE_RAW_BEFORE, Records.boundMicros(rawCutoff));
+            }
+            Instant rollupCutoff = policy.rollupCutoff(now);
+            if (!rollupCutoff.equals(Instant.MIN)) {
+                rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE,
+                        Records.firstMinuteFrom(Records.boundMicros(rollupCutoff)));
+            }
+            if (rawByAge + rollupsByAge > 0) {
+                checkpoint(); // so the byte count below sees the freed blocks
+            }
+            long rawBySize = policy.rawRowsToDrop(queryLong(DuckDbSchema.RAW_ROWS), queryLong(DuckDbSchema.USED_BYTES));
+            if (rawBySize > 0) {
+                rawBySize = update(DuckDbSchema.DELETE_OLDEST_RAW, rawBySize);
+                checkpoint();
+            }
+            if (rawByAge + rollupsByAge + rawBySize > 0) {
+                update(DuckDbSchema.DELETE_ORPHAN_FUNCTIONS);
+                loadFunctionIds();
+            }
+            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge);
+            LOG.debug("retention of {} at {}: {}", name, now, result);
+            return result;
+        } catch (SQLException e) {
+            throw new HistoryException("retention of " + name + " failed: " + e.getMessage(), e);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private long update(String sql, long... params) throws SQLException {
+        try (PreparedStatement ps = writer.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setLong(i + 1, params[i]);
+            }
+            return ps.executeUpdate();
+        }
+    }
+
+    private long queryLong(String sql) throws SQLException {
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
+    private void checkpoint() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            s.execute(DuckDbSchema.CHECKPOINT);
+        }
+    }
+
+    // ---- queries ----
+
+    /** A query body run on the reader connection. */
+    private interface Query<T> {
+        T run(DuckDBConnection conn) throws SQLException;
+    }
+
+    private <T> T read(String what, Query<T> query) {
+        synchronized (reader) {
+            ensureOpen();
+            try {
+                return query.run(reader);
+            } catch (SQLException e) {
+                throw new HistoryException(what + " on " + name + " failed: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    @Override
+    public List<ExecutionRecord> records(String function, Instant from, Instant to) {
+        Objects.requireNonNull(function, "function");
+        Records.checkRange(from, to);
+        List<ExecutionRecord> out = new ArrayList<>();
+        read("records of " + function, conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_OF)) {
+                ps.setString(1, function);
+                ps.setLong(2, Records.boundMicros(from));
+                ps.setLong(3, Records.boundMicros(to));
+                return collect(ps, out::add);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public void forEach(Instant from, Instant to, Consumer<? super ExecutionRecord> sink) {
+        Records.checkRange(from, to);
+        Objects.requireNonNull(sink, "sink");
+        read("records", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_ALL)) {
+                ps.setLong(1, Records.boundMicros(from));
+                ps.setLong(2, Records.boundMicros(to));
+                return collect(ps, sink);
+            }
+        });
+    }
+
+    @Override
+    public List<ExecutionRecord> latest(int n) {
+        requirePositive(n);
+        List<ExecutionRecord> out = new ArrayList<>();
+        read("latest records", conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_ALL)) {
+                ps.setInt(1, n);
+                return collect(ps, out::add);
+            }
+        });
+        return out;
+    }
+
+    @Override
+    public List<ExecutionRecord> latest(String function, int n) {
+        Objects.requireNonNull(function, "function");
+        requirePositive(n);
+        List<ExecutionRecord> out = new ArrayList<>();
+        read("latest records of " + function, conn -> {
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_OF)) {
+                ps.setString(1, function);
+                ps.setInt(2, n);
+                return collect(ps, out::add);
+            }
+        });
+        return out;
+    }
+
+    private static void requirePositive(int n) {
+        if (n <= 0) {
+            throw new IllegalArgumentException("number of latest records must be > 0, got " + n);
+        }
+    }
+
+    @Override
+    public long[] arrivalsPerMinute(String function, Instant from, int minutes) {
+        Objects.requireNonNull(function, "function");
+        Objects.requireNonNull(from, "from");
+        if (minutes < 0) {
+            throw new IllegalArgumentException("number of minutes must be >= 0, got " + minutes);
+        }
+        long first = Records.minuteOf(Records.boundMicros(from));
+        long[] buckets = new long[minutes];
+        read("arrivals of " + function, conn -> {
+            Integer fn = functionId(conn, function);
+            if (fn == null || minutes == 0) {
+                return null;
+            }
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ARRIVALS)) {
+                ps.setInt(1, fn);
+                ps.setLong(2, first);
+                ps.setLong(3, first + minutes);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        buckets[(int) (rs.getLong(1) - first)] = rs.getLong(2);
+                    }
+                }
+            }
+            return null;
+        });
+        return buckets;
+    }
+
+    @Override
+    public List<MinuteRollup> rollups(String function, Instant from, Instant to) {
+        Objects.requireNonNull(function, "function");
+        Records.checkRange(from, to);
+        List<MinuteRollup> out = new ArrayList<>();
+        read("rollups of " + function, conn -> {
+            Integer fn = functionId(conn, function);
+            if (fn == null) {
+                return null;
+            }
+            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ROLLUPS)) {
+                ps.setInt(1, fn);
+                ps.setLong(2, Records.firstMinuteFrom(Records.boundMicros(from)));
+                ps.setLong(3, Records.firstMinuteFrom(Records.boundMicros(to)));
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
+                                rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), knownOrMinusOne(rs, 6),
+                                knownOrMinusOne(rs, 7), rs.getLong(8)));
+                    }
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    @Override
+    public List<String> functions() {
+        List<String> out = new ArrayList<>();
+        read("function names", conn -> {
+            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_NAMES)) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+            return null;
+        });
+        return out;
+    }
+
+    private static Integer functionId(DuckDBConnection conn, String function) throws SQLException {
+        try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.FUNCTION_ID)) {
+            ps.setString(1, function);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : null;
+            }
+        }
+    }
+
+    private static Void collect(PreparedStatement ps, Consumer<? super ExecutionRecord> sink) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            while (rs.next()) {
+                sink.accept(toRecord(rs));
+            }
+        }
+        return null;
+    }
+
+    private static ExecutionRecord toRecord(ResultSet rs) throws SQLException {
+        ResourceVector limits = new ResourceVector(rs.getDouble(13), rs.getLong(14), rs.getLong(15),
+                rs.getLong(16), rs.getLong(17));
+        return new ExecutionRecord(rs.getString(1), Records.instant(rs.getLong(2)), rs.getLong(3),
+                rs.getBoolean(4), rs.getLong(5), rs.getLong(6), knownOrMinusOne(rs, 7), knownOrMinusOne(rs, 8),
+                knownOrMinusOne(rs, 9), knownOrMinusOne(rs, 10), knownOrMinusOne(rs, 11),
+                ExitKind.valueOf(rs.getString(12)), limits, rs.getBoolean(18));
+    }
+
+    private static long knownOrMinusOne(ResultSet rs, int column) throws SQLException {
+        long v = rs.getLong(column);
+        return rs.wasNull() ? -1 : v;
+    }
+
+    // ---- shutdown ----
+
+    @Override
+    public void close() {
+        ReentrantReadWriteLock.WriteLock lock = gate.writeLock();
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        } finally {
+            lock.unlock();
+        }
+        Barrier last = new Barrier(new CompletableFuture<>(), true);
+        Throwable problem = null;
+        try {
+            buffer.put(last);
+            last.done().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            writerThread.interrupt();
+            problem = e;
+        } catch (ExecutionException e) {
+            problem = e.getCause();
+        }
+        try {
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            problem = problem == null ? e : problem;
+        }
+        writeLock.lock();
+        try {
+            checkpoint(); // whatever was committed goes into the database file, failure or not
+        } catch (SQLException e) {
+            problem = problem == null ? e : problem;
+        } finally {
+            synchronized (reader) {
+                closeQuietly(reader);
+            }
+            closeQuietly(writer);
+            writeLock.unlock();
+        }
+        if (problem != null) {
+            throw new HistoryException("closing " + name + " lost buffered records: " + problem.getMessage(), problem);
+        }
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.warn("closing a DuckDB connection failed", e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return name;
+    }
+}

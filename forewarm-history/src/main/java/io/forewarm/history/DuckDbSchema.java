@@ -1,0 +1,88 @@
+package io.forewarm.history;
+
+/**
+ * Tables and statements of the DuckDB store. Function names live once in {@code functions}; raw rows and
+ * rollups refer to them by a small integer, which keeps both tables compact and their filters cheap.
+ * Unknown measurements (-1 in a record) are stored as NULL so aggregates skip them.
+ */
+final class DuckDbSchema {
+
+    private DuckDbSchema() {
+    }
+
+    static final String[] CREATE = {
+        "CREATE TABLE IF NOT EXISTS functions (id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE)",
+        """
+        CREATE TABLE IF NOT EXISTS executions (
+          seq BIGINT NOT NULL, fn INTEGER NOT NULL, arrival TIMESTAMP NOT NULL, queue_ms BIGINT NOT NULL,
+          cold BOOLEAN NOT NULL, init_ms BIGINT NOT NULL, run_ms BIGINT NOT NULL, cpu_ms BIGINT,
+          peak_mem_bytes BIGINT, io_read_bytes BIGINT, io_write_bytes BIGINT, net_bytes BIGINT,
+          exit VARCHAR NOT NULL, limit_cpu DOUBLE NOT NULL, limit_mem_bytes BIGINT NOT NULL,
+          limit_disk_bytes BIGINT NOT NULL, limit_io_bps BIGINT NOT NULL, limit_net_bps BIGINT NOT NULL,
+          limit_raised BOOLEAN NOT NULL)""",
+        """
+        CREATE TABLE IF NOT EXISTS rollups (
+          fn INTEGER NOT NULL, minute BIGINT NOT NULL, invocations BIGINT NOT NULL, cold BIGINT NOT NULL,
+          run_ms_sum BIGINT NOT NULL, run_ms_max BIGINT NOT NULL, peak_mem_max BIGINT, cpu_ms_sum BIGINT,
+          errors BIGINT NOT NULL, PRIMARY KEY (fn, minute))""",
+        // A batch is appended here first (the appender is not transactional), then moved into the durable
+        // tables together with its rollups in one transaction.
+        "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM executions LIMIT 0",
+    };
+
+    static final String INSERT_FUNCTION = "INSERT INTO functions VALUES (?, ?)";
+    static final String MOVE_STAGED = "INSERT INTO executions SELECT * FROM staging";
+    static final String CLEAR_STAGED = "DELETE FROM staging";
+
+    /** Folds the staged batch into the per-minute rollups. */
+    static final String ROLL_UP_STAGED = """
+        INSERT INTO rollups
+        SELECT fn, epoch_us(date_trunc('minute', arrival)) // 60000000 AS minute, count(*),
+               count(*) FILTER (WHERE cold), sum(run_ms), max(run_ms), max(peak_mem_bytes), sum(cpu_ms),
+               count(*) FILTER (WHERE exit <> 'OK')
+        FROM staging GROUP BY fn, minute
+        ON CONFLICT (fn, minute) DO UPDATE SET
+          invocations = invocations + excluded.invocations,
+          cold = cold + excluded.cold,
+          run_ms_sum = run_ms_sum + excluded.run_ms_sum,
+          run_ms_max = greatest(run_ms_max, excluded.run_ms_max),
+          peak_mem_max = greatest(peak_mem_max, excluded.peak_mem_max),
+          cpu_ms_sum = coalesce(cpu_ms_sum + excluded.cpu_ms_sum, cpu_ms_sum, excluded.cpu_ms_sum),
+          errors = errors + excluded.errors""";
+
+    static final String RECORD_COLUMNS = """
+        f.name, epoch_us(e.arrival), e.queue_ms, e.cold, e.init_ms, e.run_ms, e.cpu_ms, e.peak_mem_bytes,
+        e.io_read_bytes, e.io_write_bytes, e.net_bytes, e.exit, e.limit_cpu, e.limit_mem_bytes,
+        e.limit_disk_bytes, e.limit_io_bps, e.limit_net_bps, e.limit_raised
+        FROM executions e JOIN functions f ON f.id = e.fn""";
+
+    static final String RECORDS_OF = "SELECT " + RECORD_COLUMNS
+            + " WHERE f.name = ? AND e.arrival >= make_timestamp(?) AND e.arrival < make_timestamp(?)"
+            + " ORDER BY e.arrival, e.seq";
+    static final String RECORDS_ALL = "SELECT " + RECORD_COLUMNS
+            + " WHERE e.arrival >= make_timestamp(?) AND e.arrival < make_timestamp(?) ORDER BY e.arrival, e.seq";
+    static final String LATEST_ALL = "SELECT " + RECORD_COLUMNS + " ORDER BY e.arrival DESC, e.seq DESC LIMIT ?";
+    static final String LATEST_OF = "SELECT " + RECORD_COLUMNS
+            + " WHERE f.name = ? ORDER BY e.arrival DESC, e.seq DESC LIMIT ?";
+
+    static final String FUNCTION_ID = "SELECT id FROM functions WHERE name = ?";
+    static final String FUNCTION_NAMES = "SELECT name FROM functions ORDER BY name";
+    static final String FUNCTION_IDS = "SELECT name, id FROM functions";
+    static final String MAX_SEQ = "SELECT coalesce(max(seq), -1) FROM executions";
+
+    static final String ARRIVALS = "SELECT minute, invocations FROM rollups WHERE fn = ? AND minute >= ? AND minute < ?";
+    static final String ROLLUPS = """
+        SELECT minute, invocations, cold, run_ms_sum, run_ms_max, peak_mem_max, cpu_ms_sum, errors
+        FROM rollups WHERE fn = ? AND minute >= ? AND minute < ? ORDER BY minute""";
+
+    static final String DELETE_RAW_BEFORE = "DELETE FROM executions WHERE arrival < make_timestamp(?)";
+    static final String DELETE_ROLLUPS_BEFORE = "DELETE FROM rollups WHERE minute < ?";
+    static final String DELETE_OLDEST_RAW = """
+        DELETE FROM executions WHERE seq IN (SELECT seq FROM executions ORDER BY arrival, seq LIMIT ?)""";
+    static final String DELETE_ORPHAN_FUNCTIONS = """
+        DELETE FROM functions WHERE id NOT IN (SELECT DISTINCT fn FROM executions)
+          AND id NOT IN (SELECT DISTINCT fn FROM rollups)""";
+    static final String RAW_ROWS = "SELECT count(*) FROM executions";
+    static final String USED_BYTES = "SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()";
+    static final String CHECKPOINT = "CHECKPOINT";
+}

@@ -1,0 +1,206 @@
+package io.forewarm.sandbox;
+
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.ResourceVector;
+import io.forewarm.sandbox.CgroupSettings.Setting;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Linux partitions: one cgroup per sandbox under the configured parent (v1 or v2), optional new namespaces via
+ * {@code unshare}, and a tmpfs scratch directory capped at the sandbox's disk limit.
+ */
+final class CgroupProvider implements PartitionProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CgroupProvider.class);
+
+    private final SandboxConfig config;
+    private final Cgroup.Version version;
+    private final boolean namespaces;
+    private final String device;
+    private final Isolation isolation;
+
+    /** Creates the parent cgroup, removes leftovers of crashed runs and probes namespaces and the io device. */
+    CgroupProvider(SandboxConfig config, Cgroup.Version version, String reason) throws IOException {
+        this.config = config;
+        this.version = version;
+        List<String> notes = new ArrayList<>();
+        Map<String, Path> parentDirs = Cgroup.layout(version, config.cgroupRoot(), config.cgroupParent());
+        if (version == Cgroup.Version.V1) {
+            for (String c : Cgroup.V1_REQUIRED) {
+                if (!parentDirs.containsKey(c)) {
+                    throw new IOException("cgroup v1 controller '" + c + "' is not mounted under "
+                            + config.cgroupRoot());
+                }
+            }
+            for (String c : Cgroup.V1_CONTROLLERS) {
+                if (!parentDirs.containsKey(c)) {
+                    notes.add("cgroup v1 controller '" + c + "' not mounted");
+                }
+            }
+        }
+        Cgroup.open(version, parentDirs);
+        if (version == Cgroup.Version.V2) {
+            enableV2Controllers(config.cgroupRoot(), notes);
+            enableV2Controllers(parentDirs.get(""), notes);
+        }
+        removeLeftovers(parentDirs);
+        this.namespaces = config.namespaces() && probeNamespaces(notes);
+        this.device = BlockDevices.of(Path.of("/")).orElse(null);
+        if (device == null) {
+            notes.add("io limits not enforced: the root file system is not on a known block device");
+        }
+        notes.add("network bandwidth limits are not enforced");
+        this.isolation = new Isolation(version.backend, true, reason, notes);
+    }
+
+    @Override
+    public Isolation isolation() {
+        return isolation;
+    }
+
+    @Override
+    public Partition open(String id, FunctionSpec spec, ResourceVector limits) throws IOException {
+        Cgroup cgroup = Cgroup.open(version, Cgroup.layout(version, config.cgroupRoot(),
+                config.cgroupParent() + "/" + id));
+        Scratch scratch = null;
+        try {
+            cgroup.apply(settings(cgroup, limits, spec.pidsLimit()));
+            scratch = Scratch.create(config.scratchRoot(), id, limits.diskBytes(), true);
+            scratch.preload(spec.warmupFiles());
+            return new CgroupPartition(cgroup, scratch, spec.pidsLimit());
+        } catch (IOException | RuntimeException e) {
+            cgroup.killAll();
+            cgroup.remove();
+            if (scratch != null) {
+                scratch.remove();
+            }
+            throw e;
+        }
+    }
+
+    private List<Setting> settings(Cgroup cgroup, ResourceVector limits, int pids) {
+        return version == Cgroup.Version.V2
+                ? CgroupSettings.v2(limits, pids, device, cgroup.has("", "memory.swap.max"))
+                : CgroupSettings.v1(limits, pids, cgroup.dir("blkio") == null ? null : device,
+                        cgroup.has("memory", "memory.memsw.limit_in_bytes"));
+    }
+
+    private static void enableV2Controllers(Path dir, List<String> notes) {
+        for (String c : List.of("cpu", "memory", "pids", "io")) {
+            try {
+                Files.writeString(dir.resolve("cgroup.subtree_control"), "+" + c);
+            } catch (IOException e) {
+                notes.add("cgroup v2 controller '" + c + "' could not be enabled in " + dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** Kills and removes cgroups and scratch directories whose owner process is gone (a crashed earlier run). */
+    private void removeLeftovers(Map<String, Path> parentDirs) throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        for (Path d : parentDirs.values()) {
+            names.addAll(Cgroup.children(d));
+        }
+        for (String name : names) {
+            if (Names.isLeftover(name, Names::alive)) {
+                Cgroup leftover = Cgroup.open(version, Cgroup.layout(version, config.cgroupRoot(),
+                        config.cgroupParent() + "/" + name));
+                leftover.killAll();
+                leftover.remove();
+                LOG.warn("removed leftover cgroup {} of a crashed earlier run", name);
+            }
+        }
+        ProcessProvider.removeLeftoverScratch(config.scratchRoot());
+    }
+
+    private boolean probeNamespaces(List<String> notes) {
+        if (!Launch.onPath("unshare")) {
+            notes.add("namespaces not used: unshare (util-linux) is not installed");
+            return false;
+        }
+        try {
+            Launch.run(Launch.unshare(config.isolateNetwork(), List.of("true")));
+            return true;
+        } catch (IOException e) {
+            notes.add("namespaces not used: " + e.getMessage());
+            return false;
+        }
+    }
+
+    /** One sandbox's cgroup and scratch. */
+    private final class CgroupPartition implements Partition {
+        private final Cgroup cgroup;
+        private final Scratch scratch;
+        private final int pids;
+
+        CgroupPartition(Cgroup cgroup, Scratch scratch, int pids) {
+            this.cgroup = cgroup;
+            this.scratch = scratch;
+            this.pids = pids;
+        }
+
+        @Override
+        public Path scratch() {
+            return scratch.dir();
+        }
+
+        @Override
+        public List<String> command(List<String> argv) {
+            return Launch.joinCgroups(cgroup.procsFiles(),
+                    namespaces ? Launch.unshare(config.isolateNetwork(), argv) : argv);
+        }
+
+        @Override
+        public void started(ProcessHandle process) {
+            // the cgroup itself tracks every process
+        }
+
+        @Override
+        public void killAll() {
+            cgroup.killAll();
+        }
+
+        @Override
+        public long oomKills() {
+            return cgroup.oomKills();
+        }
+
+        @Override
+        public Usage usage() {
+            return cgroup.usage();
+        }
+
+        @Override
+        public void resize(ResourceVector limits) {
+            try {
+                cgroup.apply(settings(cgroup, limits, pids));
+            } catch (IOException e) {
+                throw new IllegalStateException("resize to " + limits + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            cgroup.killAll();
+            try {
+                cgroup.remove();
+            } catch (IOException e) {
+                LOG.error("sandbox cgroup not removed: {}", e.getMessage());
+            }
+            try {
+                scratch.remove();
+            } catch (IOException e) {
+                LOG.error("sandbox scratch {} not removed: {}", scratch.dir(), e.getMessage());
+            }
+        }
+    }
+}

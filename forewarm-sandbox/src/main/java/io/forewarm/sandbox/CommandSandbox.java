@@ -1,0 +1,199 @@
+package io.forewarm.sandbox;
+
+import io.forewarm.core.ExitKind;
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.ResourceVector;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * A sandbox for a {@code command} function: the partition and scratch are ready, each invocation execs one process
+ * with the payload on stdin and its stdout as the result. Leftover background processes are killed after each run.
+ */
+final class CommandSandbox implements Sandbox {
+
+    private final String id;
+    private final FunctionSpec spec;
+    private final Partition partition;
+    private final Runnable onClose;
+    private final RingLog stderr;
+    private final int maxOutput;
+    private final Duration startup;
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile ResourceVector limits;
+    private volatile State state = State.READY;
+
+    CommandSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition, SandboxConfig config,
+                   Runnable onClose, long startNanos) {
+        this.id = id;
+        this.spec = spec;
+        this.limits = limits;
+        this.partition = partition;
+        this.onClose = onClose;
+        this.stderr = new RingLog(config.stderrLogBytes());
+        this.maxOutput = config.maxMessageBytes();
+        this.startup = Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+
+    @Override
+    public Invocation invoke(byte[] payload, Duration timeout) {
+        lock.lock();
+        try {
+            if (state != State.READY) {
+                throw new IllegalStateException("sandbox " + id + " is " + state);
+            }
+            long oomBefore = partition.oomKills();
+            long t0 = System.nanoTime();
+            Process p;
+            try {
+                p = Launch.start(partition, spec);
+            } catch (IOException e) {
+                return new Invocation(ExitKind.CRASH, new byte[0], Duration.ofNanos(System.nanoTime() - t0),
+                        "cannot start " + spec.argv() + ": " + e.getMessage());
+            }
+            stderr.drain(p.getErrorStream(), id + "-stderr");
+            Thread.ofVirtual().name(id + "-stdin").start(() -> {
+                try (OutputStream in = p.getOutputStream()) {
+                    in.write(payload);
+                } catch (IOException e) {
+                    // the command does not read its input, or died: its exit tells
+                }
+            });
+            CompletableFuture<byte[]> out = new CompletableFuture<>();
+            Thread.ofVirtual().name(id + "-stdout").start(() -> out.complete(readUpTo(p.getInputStream())));
+            boolean exited = waitFor(p, timeout);
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            // background children must not outlive the invocation (and must not keep stdout open)
+            partition.killAll();
+            p.destroyForcibly();
+            if (!exited) {
+                return failure(ExitKind.TIMEOUT, took, "no exit within " + timeout);
+            }
+            byte[] output = output(out);
+            int status = p.exitValue();
+            long oom = partition.oomKills();
+            if (oom >= 0 && oom > oomBefore) {
+                return failure(ExitKind.OOM, took, "killed by the memory limit of " + limits.memoryBytes() + " bytes");
+            }
+            if (output.length > maxOutput) {
+                return failure(ExitKind.PROTOCOL, took, "output exceeds " + maxOutput + " bytes");
+            }
+            if (status == 0) {
+                return new Invocation(ExitKind.OK, output, took, "");
+            }
+            // 128 + n: killed by signal n (Process and unshare both report it so)
+            return status > 128 && status <= 128 + 64
+                    ? failure(ExitKind.CRASH, took, "killed by signal " + (status - 128))
+                    : failure(ExitKind.FUNCTION_ERROR, took, "exit status " + status);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private Invocation failure(ExitKind kind, Duration took, String message) {
+        String tail = stderr.tail(2000);
+        return new Invocation(kind, new byte[0], took, message + (tail.isEmpty() ? "" : "; stderr: " + tail));
+    }
+
+    private static boolean waitFor(Process p, Duration timeout) {
+        try {
+            return p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private static byte[] output(CompletableFuture<byte[]> out) {
+        try {
+            return out.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new byte[0];
+        } catch (ExecutionException | TimeoutException e) {
+            return new byte[0];
+        }
+    }
+
+    /** Reads stdout keeping at most one byte over the limit, enough to tell that it was exceeded. */
+    private byte[] readUpTo(InputStream in) {
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        try (in) {
+            int n;
+            while ((n = in.read(chunk)) >= 0) {
+                int keep = Math.min(n, maxOutput + 1 - buf.size());
+                if (keep > 0) {
+                    buf.write(chunk, 0, keep);
+                }
+            }
+        } catch (IOException e) {
+            // the process was killed; keep what arrived
+        }
+        return buf.toByteArray();
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public FunctionSpec spec() {
+        return spec;
+    }
+
+    @Override
+    public ResourceVector limits() {
+        return limits;
+    }
+
+    @Override
+    public State state() {
+        return state;
+    }
+
+    @Override
+    public Duration startup() {
+        return startup;
+    }
+
+    @Override
+    public Usage usage() {
+        return partition.usage();
+    }
+
+    @Override
+    public void resize(ResourceVector newLimits) {
+        partition.resize(newLimits);
+        limits = newLimits;
+    }
+
+    @Override
+    public String stderrTail() {
+        return stderr.text();
+    }
+
+    @Override
+    public void close() {
+        lock.lock();
+        try {
+            if (state == State.CLOSED) {
+                return;
+            }
+            state = State.CLOSED;
+            partition.close();
+            onClose.run();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

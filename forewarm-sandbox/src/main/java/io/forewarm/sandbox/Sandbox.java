@@ -1,0 +1,60 @@
+package io.forewarm.sandbox;
+
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.ResourceVector;
+import java.time.Duration;
+
+/**
+ * One isolated, ready-to-use partition for one function: a resource-limited group of processes, a size-capped
+ * scratch directory and, for worker functions, a worker that has already initialized. Invocations run one at a
+ * time; every failure comes back as an {@link Invocation} with its own {@link io.forewarm.core.ExitKind}, and no
+ * call waits longer than its timeout (plus the time to kill).
+ */
+public interface Sandbox extends AutoCloseable {
+
+    /** Lifecycle of a sandbox. */
+    enum State {
+        /** Ready to invoke. */
+        READY,
+        /** The worker died, timed out or broke the protocol; the sandbox can only be closed. */
+        DEAD,
+        /** Closed: processes killed, cgroup and scratch removed. */
+        CLOSED
+    }
+
+    /** Unique id (also the name of its cgroup and scratch directory). */
+    String id();
+
+    /** The function this sandbox runs. */
+    FunctionSpec spec();
+
+    /** Current limits. */
+    ResourceVector limits();
+
+    /** Current state. */
+    State state();
+
+    /** How long creation took, from the call to ready (a cold start). */
+    Duration startup();
+
+    /** Runs one invocation with {@code timeout}; fails with IllegalStateException unless {@link State#READY}. */
+    Invocation invoke(byte[] payload, Duration timeout);
+
+    /** Runs one invocation with the function's own timeout. */
+    default Invocation invoke(byte[] payload) {
+        return invoke(payload, spec().timeout());
+    }
+
+    /** A live usage sample of the whole sandbox. */
+    Usage usage();
+
+    /** Changes the limits of the live sandbox (cpu, memory, io; pids stay as in the spec). */
+    void resize(ResourceVector limits);
+
+    /** The last bytes the sandbox's processes wrote to stderr (bounded ring log). */
+    String stderrTail();
+
+    /** Kills every process, removes the cgroup and the scratch directory; idempotent. */
+    @Override
+    void close();
+}

@@ -1,0 +1,16 @@
+package io.forewarm.sandbox;
+
+/**
+ * A live usage sample of a sandbox; -1 means the backend cannot tell.
+ *
+ * @param cpuNanos         cpu time used since the sandbox was created (user + system)
+ * @param memoryBytes      memory in use now
+ * @param memoryPeakBytes  highest memory in use since creation
+ * @param ioReadBytes      bytes read from block devices
+ * @param ioWriteBytes     bytes written to block devices
+ * @param oomKills         processes killed by the sandbox's memory limit
+ * @param processes        processes (and, with cgroups, threads) in the sandbox now
+ */
+public record Usage(long cpuNanos, long memoryBytes, long memoryPeakBytes, long ioReadBytes, long ioWriteBytes,
+                    long oomKills, long processes) {
+}
