@@ -53,10 +53,10 @@ def _describe(exc):
 def serve(handle, init=None):
     """Serve ``handle`` until stdin closes; ``init`` (optional) runs on the INIT payload first."""
     # Keep the real stdout for frames and send print() to stderr, so a stray print cannot corrupt them.
-    frames_out = os.fdopen(os.dup(1), "wb", buffering=0)
+    frames_out = os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    frames_in = os.fdopen(0, "rb", buffering=0)
+    frames_in = os.fdopen(0, "rb")
     initialized = False
     while True:
         frame = _read_frame(frames_in)
@@ -86,6 +86,8 @@ def serve(handle, init=None):
 
 
 def _load(path):
+    # a sandbox must not write into the function's code directory, which may be shared or read-only
+    sys.dont_write_bytecode = True
     spec = importlib.util.spec_from_file_location("forewarm_function", path)
     if spec is None:
         raise SystemExit("forewarm_runtime: cannot load %s" % path)

@@ -220,19 +220,18 @@ final class Cgroup {
         return Math.max(0, CgroupStats.keyed(read("memory", file), "oom_kill"));
     }
 
-    /** A live usage sample. */
+    /** A live usage sample; processes are counted from cgroup.procs (exited ones awaiting reaping are not). */
     Usage usage() {
         if (version == Version.V2) {
             long usec = CgroupStats.keyed(read("", "cpu.stat"), "usage_usec");
             long[] io = CgroupStats.v2Io(read("", "io.stat"));
             return new Usage(usec < 0 ? -1 : usec * 1000, num(read("", "memory.current")),
-                    num(read("", "memory.peak")), io[0], io[1], oomKills(), num(read("", "pids.current")));
+                    num(read("", "memory.peak")), io[0], io[1], oomKills(), pids().size());
         }
         String ioText = read("blkio", "blkio.throttle.io_service_bytes_recursive");
         long[] io = CgroupStats.v1Io(ioText.isEmpty() ? read("blkio", "blkio.throttle.io_service_bytes") : ioText);
         return new Usage(num(read("cpuacct", "cpuacct.usage")), num(read("memory", "memory.usage_in_bytes")),
-                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(),
-                num(read("pids", "pids.current")));
+                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(), pids().size());
     }
 
     /** Names of the child cgroups of {@code dir}. */

@@ -51,15 +51,18 @@ final class CgroupProvider implements PartitionProvider {
         if (version == Cgroup.Version.V2) {
             enableV2Controllers(config.cgroupRoot(), notes);
             enableV2Controllers(parentDirs.get(""), notes);
+            requireV2Controllers(parentDirs.get(""), notes);
         }
         removeLeftovers(parentDirs);
         this.namespaces = config.namespaces() && probeNamespaces(notes);
         this.device = BlockDevices.of(Path.of("/")).orElse(null);
-        if (device == null) {
+        if (device == null && notes.stream().noneMatch(n -> n.startsWith("io limits"))) {
             notes.add("io limits not enforced: the root file system is not on a known block device");
         }
         notes.add("network bandwidth limits are not enforced");
         this.isolation = new Isolation(version.backend, true, reason, notes);
+        LOG.info("isolation: {} ({}); namespaces {}; notes: {}", version.backend, reason,
+                namespaces ? "on" : "off", String.join("; ", notes));
     }
 
     @Override
@@ -99,8 +102,23 @@ final class CgroupProvider implements PartitionProvider {
             try {
                 Files.writeString(dir.resolve("cgroup.subtree_control"), "+" + c);
             } catch (IOException e) {
-                notes.add("cgroup v2 controller '" + c + "' could not be enabled in " + dir + ": " + e.getMessage());
+                // requireV2Controllers decides whether this matters
+                LOG.debug("cgroup v2 controller {} not enabled in {}: {}", c, dir, e.toString());
             }
+        }
+    }
+
+    /** Fails unless cpu, memory and pids are delegated to the sandboxes' cgroups (io is optional). */
+    private static void requireV2Controllers(Path parent, List<String> notes) throws IOException {
+        String enabled = Files.readString(parent.resolve("cgroup.subtree_control")).trim();
+        List<String> have = List.of(enabled.split("\\s+"));
+        List<String> missing = Cgroup.V1_REQUIRED.stream().filter(c -> !have.contains(c)).toList();
+        if (!missing.isEmpty()) {
+            throw new IOException("cgroup v2 controllers " + missing + " are not available to " + parent
+                    + " (cgroup.subtree_control: '" + enabled + "')");
+        }
+        if (!have.contains("io")) {
+            notes.add("io limits not enforced: cgroup v2 io controller not available");
         }
     }
 

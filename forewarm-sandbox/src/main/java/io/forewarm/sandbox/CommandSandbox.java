@@ -74,6 +74,7 @@ final class CommandSandbox implements Sandbox {
             // background children must not outlive the invocation (and must not keep stdout open)
             partition.killAll();
             p.destroyForcibly();
+            WorkerSandbox.reap(p);
             if (!exited) {
                 return failure(ExitKind.TIMEOUT, took, "no exit within " + timeout);
             }
@@ -184,6 +185,11 @@ final class CommandSandbox implements Sandbox {
 
     @Override
     public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        // kill first, without the lock, so a running invocation ends now instead of at its timeout
+        partition.killAll();
         lock.lock();
         try {
             if (state == State.CLOSED) {

@@ -32,7 +32,8 @@ final class ProcessProvider implements PartitionProvider {
         this.setsid = Launch.onPath("setsid");
         List<String> notes = new ArrayList<>(List.of("cpu quota not enforced", "namespaces not used",
                 "memory limited per process by RLIMIT_DATA; OOM is reported as a crash or function error",
-                "scratch size limited per file by RLIMIT_FSIZE", "io and network bandwidth not enforced"));
+                "scratch size limited per file by RLIMIT_FSIZE", "io and network bandwidth not enforced",
+                "pids limited by RLIMIT_NPROC, which counts per user and does not bind root"));
         if (!prlimit) {
             notes.add("prlimit (util-linux) not installed: no rlimits at all");
         }

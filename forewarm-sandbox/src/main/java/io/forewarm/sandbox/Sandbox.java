@@ -54,7 +54,7 @@ public interface Sandbox extends AutoCloseable {
     /** The last bytes the sandbox's processes wrote to stderr (bounded ring log). */
     String stderrTail();
 
-    /** Kills every process, removes the cgroup and the scratch directory; idempotent. */
+    /** Kills every process (ending a running invocation at once), removes cgroup and scratch; idempotent. */
     @Override
     void close();
 }

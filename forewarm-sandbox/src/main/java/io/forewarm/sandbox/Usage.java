@@ -9,7 +9,7 @@ package io.forewarm.sandbox;
  * @param ioReadBytes      bytes read from block devices
  * @param ioWriteBytes     bytes written to block devices
  * @param oomKills         processes killed by the sandbox's memory limit
- * @param processes        processes (and, with cgroups, threads) in the sandbox now
+ * @param processes        live processes in the sandbox now
  */
 public record Usage(long cpuNanos, long memoryBytes, long memoryPeakBytes, long ioReadBytes, long ioWriteBytes,
                     long oomKills, long processes) {

@@ -129,6 +129,14 @@ final class WorkerSandbox implements Sandbox {
             if (state != State.READY) {
                 throw new IllegalStateException("sandbox " + id + " is " + state);
             }
+            Object stray = replies.poll();
+            if (stray != null) {
+                // answers arrive strictly in order, one per INVOKE: anything waiting now was never asked for
+                kill();
+                return new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent "
+                        + (stray instanceof Frame f ? "an unsolicited " + Frames.name(f.type()) : ((Ended) stray).reason())
+                        + " between invocations" + stderrHint());
+            }
             long oomBefore = partition.oomKills();
             long t0 = System.nanoTime();
             send(Frames.INVOKE, payload);
@@ -177,6 +185,16 @@ final class WorkerSandbox implements Sandbox {
         state = State.DEAD;
         partition.killAll();
         process.destroyForcibly();
+        reap(process);
+    }
+
+    /** Waits (bounded) until the JDK has reaped the killed process, so no zombie still counts in the cgroup. */
+    static void reap(Process p) {
+        try {
+            p.waitFor(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private String stderrHint() {
@@ -231,6 +249,11 @@ final class WorkerSandbox implements Sandbox {
 
     @Override
     public void close() {
+        if (state == State.CLOSED) {
+            return;
+        }
+        // kill first, without the lock, so a running invocation ends now instead of at its timeout
+        partition.killAll();
         lock.lock();
         try {
             if (state == State.CLOSED) {
@@ -239,6 +262,7 @@ final class WorkerSandbox implements Sandbox {
             state = State.CLOSED;
             partition.close();
             process.destroyForcibly();
+            reap(process);
             onClose.run();
         } finally {
             lock.unlock();

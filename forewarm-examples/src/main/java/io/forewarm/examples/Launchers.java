@@ -1,0 +1,38 @@
+package io.forewarm.examples;
+
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.runtime.Worker;
+import java.io.File;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Specs that run the example functions: Java ones on the current JDK, Python ones on the shim. */
+public final class Launchers {
+
+    private Launchers() {
+    }
+
+    /** A worker spec running Java example {@code main} class with the current JDK and this module's classpath. */
+    public static FunctionSpec.Builder java(String name, Class<?> mainClass) {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String cp = location(mainClass) + File.pathSeparator + location(Worker.class);
+        // a small heap and one compiler thread: the example functions are tiny, and threads count against pids
+        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xmx64m", "-Xshare:auto",
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, mainClass.getName()));
+    }
+
+    /** A worker spec running Python example {@code file} through the shim {@code runtime}. */
+    public static FunctionSpec.Builder python(String name, String python, Path runtime, Path file) {
+        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(python, runtime.toString(),
+                file.toString()));
+    }
+
+    private static String location(Class<?> c) {
+        try {
+            return Path.of(c.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException("cannot locate the classes of " + c.getName(), e);
+        }
+    }
+}
