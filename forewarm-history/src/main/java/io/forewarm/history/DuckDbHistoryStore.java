@@ -44,6 +44,7 @@ import java.util.function.Consumer;
 public final class DuckDbHistoryStore implements HistoryStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(DuckDbHistoryStore.class);
+    private static final int SIZE_ROUNDS = 4;
 
     /** A point in the buffer: completed once everything queued before it is committed. */
     private record Barrier(CompletableFuture<Void> done, boolean stop) {
@@ -325,28 +326,55 @@ public final class DuckDbHistoryStore implements HistoryStore {
             }
             Instant rollupCutoff = policy.rollupCutoff(now);
             if (!rollupCutoff.equals(Instant.MIN)) {
-                rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE,
-                        Records.firstMinuteFrom(Records.boundMicros(rollupCutoff)));
+                long minute = Records.firstMinuteFrom(Records.boundMicros(rollupCutoff));
+                rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE, minute)
+                        + update(DuckDbSchema.DELETE_SEALED_BEFORE, minute);
             }
+            long sealed = seal(RollupSealing.sealBeforeMinute(now));
             if (rawByAge + rollupsByAge > 0) {
                 checkpoint(); // so the byte count below sees the freed blocks
             }
-            long rawBySize = policy.rawRowsToDrop(queryLong(DuckDbSchema.RAW_ROWS), queryLong(DuckDbSchema.USED_BYTES));
-            if (rawBySize > 0) {
-                rawBySize = update(DuckDbSchema.DELETE_OLDEST_RAW, rawBySize);
+            long rawBySize = 0;
+            // The byte estimate charges all space to raw rows while rollups hold some of it, so one round can
+            // fall short; a few rounds converge (each re-measures after the checkpoint has freed blocks).
+            for (int round = 0; round < SIZE_ROUNDS; round++) {
+                long rows = queryLong(DuckDbSchema.RAW_ROWS);
+                long used = queryLong(DuckDbSchema.USED_BYTES);
+                long drop = policy.rawRowsToDrop(rows, used);
+                LOG.debug("retention of {}: {} raw rows in {} used bytes, dropping {}", name, rows, used, drop);
+                if (drop == 0) {
+                    break;
+                }
+                rawBySize += update(DuckDbSchema.DELETE_OLDEST_RAW, drop);
                 checkpoint();
             }
             if (rawByAge + rollupsByAge + rawBySize > 0) {
                 update(DuckDbSchema.DELETE_ORPHAN_FUNCTIONS);
                 loadFunctionIds();
             }
-            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge);
+            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge, sealed);
             LOG.debug("retention of {} at {}: {}", name, now, result);
             return result;
         } catch (SQLException e) {
             throw new HistoryException("retention of " + name + " failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
+        }
+    }
+
+    /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
+    private long seal(long beforeMinute) throws SQLException {
+        writer.setAutoCommit(false);
+        try {
+            long moved = update(DuckDbSchema.SEAL_ROLLUPS, beforeMinute);
+            update(DuckDbSchema.DELETE_SEALED_FROM_HOT, beforeMinute);
+            writer.commit();
+            return moved;
+        } catch (SQLException | RuntimeException e) {
+            writer.rollback();
+            throw e;
+        } finally {
+            writer.setAutoCommit(true);
         }
     }
 
@@ -359,8 +387,17 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
     }
 
+    /** Bytes in the database's used blocks (0 for an in-memory database); what the byte limit is held to. */
+    long usedBytes() {
+        return read("database size", conn -> queryLong(conn, DuckDbSchema.USED_BYTES));
+    }
+
     private long queryLong(String sql) throws SQLException {
-        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+        return queryLong(writer, sql);
+    }
+
+    private static long queryLong(DuckDBConnection conn, String sql) throws SQLException {
+        try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             return rs.next() ? rs.getLong(1) : 0;
         }
     }
@@ -467,12 +504,10 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 return null;
             }
             try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ARRIVALS)) {
-                ps.setInt(1, fn);
-                ps.setLong(2, first);
-                ps.setLong(3, first + minutes);
+                bindRollupRange(ps, fn, first, first + minutes);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        buckets[(int) (rs.getLong(1) - first)] = rs.getLong(2);
+                        buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
                     }
                 }
             }
@@ -492,9 +527,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 return null;
             }
             try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ROLLUPS)) {
-                ps.setInt(1, fn);
-                ps.setLong(2, Records.firstMinuteFrom(Records.boundMicros(from)));
-                ps.setLong(3, Records.firstMinuteFrom(Records.boundMicros(to)));
+                bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
+                        Records.firstMinuteFrom(Records.boundMicros(to)));
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
@@ -520,6 +554,15 @@ public final class DuckDbHistoryStore implements HistoryStore {
             return null;
         });
         return out;
+    }
+
+    private static void bindRollupRange(PreparedStatement ps, int fn, long firstMinute, long endMinute)
+            throws SQLException {
+        for (int table = 0; table < 2; table++) {
+            ps.setInt(3 * table + 1, fn);
+            ps.setLong(3 * table + 2, firstMinute);
+            ps.setLong(3 * table + 3, endMinute);
+        }
     }
 
     private static Integer functionId(DuckDBConnection conn, String function) throws SQLException {

@@ -25,6 +25,11 @@ final class DuckDbSchema {
           fn INTEGER NOT NULL, minute BIGINT NOT NULL, invocations BIGINT NOT NULL, cold BIGINT NOT NULL,
           run_ms_sum BIGINT NOT NULL, run_ms_max BIGINT NOT NULL, peak_mem_max BIGINT, cpu_ms_sum BIGINT,
           errors BIGINT NOT NULL, PRIMARY KEY (fn, minute))""",
+        // Whole past days of rollups, moved out of `rollups` and written sorted by function: a function's
+        // minutes then sit together in a few row groups, which DuckDB's zone maps skip to, so a 14-day bucket
+        // query reads a few row groups instead of scanning every function's rows. No key: a late arrival
+        // for a sealed minute adds a row in `rollups`, and queries add the two tables up.
+        "CREATE TABLE IF NOT EXISTS rollups_sealed AS SELECT * FROM rollups LIMIT 0",
         // A batch is appended here first (the appender is not transactional), then moved into the durable
         // tables together with its rollups in one transaction.
         "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM executions LIMIT 0",
@@ -70,18 +75,30 @@ final class DuckDbSchema {
     static final String FUNCTION_IDS = "SELECT name, id FROM functions";
     static final String MAX_SEQ = "SELECT coalesce(max(seq), -1) FROM executions";
 
-    static final String ARRIVALS = "SELECT minute, invocations FROM rollups WHERE fn = ? AND minute >= ? AND minute < ?";
+    private static final String BOTH_ROLLUPS = """
+        (SELECT * FROM rollups WHERE fn = ? AND minute >= ? AND minute < ?
+         UNION ALL
+         SELECT * FROM rollups_sealed WHERE fn = ? AND minute >= ? AND minute < ?)""";
+
+    /** Parameters: (fn, first minute, end minute) twice, once per rollup table. */
+    static final String ARRIVALS = "SELECT minute, invocations FROM " + BOTH_ROLLUPS;
+    /** Parameters: as {@link #ARRIVALS}; a minute found in both tables is merged. */
     static final String ROLLUPS = """
-        SELECT minute, invocations, cold, run_ms_sum, run_ms_max, peak_mem_max, cpu_ms_sum, errors
-        FROM rollups WHERE fn = ? AND minute >= ? AND minute < ? ORDER BY minute""";
+        SELECT minute, sum(invocations), sum(cold), sum(run_ms_sum), max(run_ms_max), max(peak_mem_max),
+               sum(cpu_ms_sum), sum(errors)
+        FROM """ + BOTH_ROLLUPS + " GROUP BY minute ORDER BY minute";
+
+    static final String SEAL_ROLLUPS = "INSERT INTO rollups_sealed SELECT * FROM rollups WHERE minute < ? ORDER BY fn, minute";
+    static final String DELETE_SEALED_FROM_HOT = "DELETE FROM rollups WHERE minute < ?";
 
     static final String DELETE_RAW_BEFORE = "DELETE FROM executions WHERE arrival < make_timestamp(?)";
     static final String DELETE_ROLLUPS_BEFORE = "DELETE FROM rollups WHERE minute < ?";
+    static final String DELETE_SEALED_BEFORE = "DELETE FROM rollups_sealed WHERE minute < ?";
     static final String DELETE_OLDEST_RAW = """
         DELETE FROM executions WHERE seq IN (SELECT seq FROM executions ORDER BY arrival, seq LIMIT ?)""";
     static final String DELETE_ORPHAN_FUNCTIONS = """
         DELETE FROM functions WHERE id NOT IN (SELECT DISTINCT fn FROM executions)
-          AND id NOT IN (SELECT DISTINCT fn FROM rollups)""";
+          AND id NOT IN (SELECT DISTINCT fn FROM rollups) AND id NOT IN (SELECT DISTINCT fn FROM rollups_sealed)""";
     static final String RAW_ROWS = "SELECT count(*) FROM executions";
     static final String USED_BYTES = "SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()";
     static final String CHECKPOINT = "CHECKPOINT";

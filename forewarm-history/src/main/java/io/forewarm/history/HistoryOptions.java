@@ -23,6 +23,8 @@ public record HistoryOptions(Path file, int batchSize, Duration batchInterval, i
     public static final int DEFAULT_BATCH_SIZE = 10_000;
     /** Default batch interval: on kill -9 at most this much acknowledged history is lost. */
     public static final Duration DEFAULT_BATCH_INTERVAL = Duration.ofMillis(200);
+    /** Default period of the writer's own retention pass, which also seals past days of rollups. */
+    public static final Duration DEFAULT_RETENTION_EVERY = Duration.ofMinutes(5);
     /** Default buffer: about a second of ingest at full speed before appenders feel back-pressure. */
     public static final int DEFAULT_BUFFER_CAPACITY = 200_000;
 
@@ -50,14 +52,14 @@ public record HistoryOptions(Path file, int batchSize, Duration batchInterval, i
     /** Defaults for a database file at {@code file}. */
     public static HistoryOptions file(Path file) {
         return new HistoryOptions(Objects.requireNonNull(file, "history file"), DEFAULT_BATCH_SIZE,
-                DEFAULT_BATCH_INTERVAL, DEFAULT_BUFFER_CAPACITY, RetentionPolicy.KEEP_ALL, Duration.ZERO,
+                DEFAULT_BATCH_INTERVAL, DEFAULT_BUFFER_CAPACITY, RetentionPolicy.KEEP_ALL, DEFAULT_RETENTION_EVERY,
                 InstantSource.system());
     }
 
     /** Defaults for a private in-memory database (tests, simulations). */
     public static HistoryOptions inMemory() {
         return new HistoryOptions(null, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_INTERVAL, DEFAULT_BUFFER_CAPACITY,
-                RetentionPolicy.KEEP_ALL, Duration.ZERO, InstantSource.system());
+                RetentionPolicy.KEEP_ALL, DEFAULT_RETENTION_EVERY, InstantSource.system());
     }
 
     /** These options with batches of {@code size} records. */

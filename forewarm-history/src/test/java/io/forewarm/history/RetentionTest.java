@@ -1,0 +1,181 @@
+package io.forewarm.history;
+
+import io.forewarm.core.ExecutionRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Random;
+
+import static io.forewarm.history.Fixtures.T0;
+import static io.forewarm.history.Fixtures.record;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RetentionTest {
+
+    @TempDir
+    Path dir;
+
+    /** One record per minute for {@code minutes} minutes from T0, run time = minute index. */
+    private static void minutely(HistoryStore store, String fn, int minutes) {
+        for (int m = 0; m < minutes; m++) {
+            store.append(record(fn, T0.plusSeconds(m * 60L + 1), m));
+        }
+        store.flush();
+    }
+
+    private static HistoryStore open(HistoryOptions base, RetentionPolicy policy) {
+        return DuckDbHistoryStore.open(base.withRetention(policy, Duration.ZERO, InstantSource.system()));
+    }
+
+    @Test
+    void rawRecordsOlderThanTheirAgeAreDroppedButTheirMinutesStayInTheRollups() {
+        RetentionPolicy policy = RetentionPolicy.KEEP_ALL.withRawMaxAge(Duration.ofMinutes(30));
+        try (HistoryStore store = open(HistoryOptions.inMemory(), policy)) {
+            minutely(store, "f", 60);
+            Instant now = T0.plus(Duration.ofMinutes(60));
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(30, 0, 0, 0));
+            assertThat(store.records("f", T0, now)).hasSize(30).first()
+                    .extracting(ExecutionRecord::runMillis).isEqualTo(30L);
+            assertThat(store.arrivalsPerMinute("f", T0, 60)).containsOnly(1);
+            assertThat(store.rollups("f", T0, now)).hasSize(60);
+            assertThat(store.functions()).containsExactly("f");
+            assertThat(store.applyRetention(now)).as("nothing more to do").isEqualTo(new RetentionResult(0, 0, 0, 0));
+        }
+    }
+
+    @Test
+    void rollupsOlderThanTheirAgeAreDroppedAndForgottenFunctionsDisappear() {
+        RetentionPolicy policy = RetentionPolicy.KEEP_ALL.withRawMaxAge(Duration.ofMinutes(10))
+                .withRollupMaxAge(Duration.ofMinutes(20));
+        try (HistoryStore store = open(HistoryOptions.inMemory(), policy)) {
+            minutely(store, "f", 60);
+            store.append(record("old", T0, 1));
+            store.flush();
+            Instant now = T0.plus(Duration.ofMinutes(60));
+            // raw: minutes 0..49 go (50 of f, 1 of old); rollups: minutes 0..39 go (40 of f, 1 of old)
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(51, 0, 41, 0));
+            long[] buckets = store.arrivalsPerMinute("f", T0, 60);
+            assertThat(java.util.Arrays.stream(buckets, 0, 40)).containsOnly(0L);
+            assertThat(java.util.Arrays.stream(buckets, 40, 60)).containsOnly(1L);
+            assertThat(store.functions()).containsExactly("f");
+            // a function that comes back gets a fresh id and counts again
+            store.append(record("old", now, 1));
+            store.flush();
+            assertThat(store.arrivalsPerMinute("old", now, 1)).containsExactly(1);
+        }
+    }
+
+    @Test
+    void theOldestRawRecordsGoFirstWhenTheRowLimitIsExceeded() {
+        RetentionPolicy policy = RetentionPolicy.KEEP_ALL.withMaxRawRows(25);
+        try (HistoryStore store = open(HistoryOptions.inMemory(), policy)) {
+            minutely(store, "f", 40);
+            minutely(store, "g", 10);
+            Instant now = T0.plus(Duration.ofDays(1));
+            assertThat(store.applyRetention(now)).isEqualTo(new RetentionResult(0, 25, 0, 50));
+            assertThat(store.latest(100)).hasSize(25)
+                    .allSatisfy(r -> assertThat(r.arrival()).isAfterOrEqualTo(T0.plusSeconds(15 * 60)));
+            assertThat(store.records("g", T0, now)).isEmpty();
+            assertThat(store.arrivalsPerMinute("g", T0, 10)).containsOnly(1);
+        }
+    }
+
+    @Test
+    void aFileStoreIsShrunkUnderItsByteLimitOldestFirst() {
+        Path file = dir.resolve("size.duckdb");
+        Random rnd = new Random(7);
+        long usedBefore;
+        try (HistoryStore store = open(HistoryOptions.file(file), RetentionPolicy.KEEP_ALL)) {
+            // arrivals in order, as the engine writes them, so the oldest rows fill whole row groups
+            for (int i = 0; i < 300_000; i++) {
+                ExecutionRecord r = Fixtures.random(rnd, 50, 1);
+                store.append(new ExecutionRecord(r.function(), T0.plusMillis(i * 250L), r.queueMillis(), r.cold(),
+                        r.initMillis(), r.runMillis(), r.cpuMillis(), r.peakMemoryBytes(), r.ioReadBytes(),
+                        r.ioWriteBytes(), r.netBytes(), r.exit(), r.limits(), r.limitRaised()));
+            }
+        }
+        try (HistoryStore store = open(HistoryOptions.file(file), RetentionPolicy.KEEP_ALL)) {
+            usedBefore = usedBytes(store);
+        }
+        RetentionPolicy policy = RetentionPolicy.KEEP_ALL.withMaxBytes(usedBefore / 2);
+        try (HistoryStore store = open(HistoryOptions.file(file), policy)) {
+            RetentionResult first = store.applyRetention(T0);
+            assertThat(first.rawBySize()).isBetween(100_000L, 300_000L);
+            long left = store.latest(300_000).size();
+            assertThat(left).isLessThan(200_000);
+            Instant oldestLeft = store.latest(300_000).getLast().arrival();
+            // everything older than the oldest remaining record is gone from every function
+            assertThat(store.functions()).allSatisfy(fn ->
+                    assertThat(store.records(fn, T0, oldestLeft)).isEmpty());
+            // DuckDB frees space in 256 KiB blocks as checkpoints vacuum deleted rows, so the limit holds to
+            // within that granularity; allow two blocks.
+            assertThat(usedBytes(store)).isLessThanOrEqualTo(usedBefore / 2 + 2 * 256 * 1024);
+        }
+    }
+
+    private static long usedBytes(HistoryStore store) {
+        return ((DuckDbHistoryStore) store).usedBytes();
+    }
+
+    @Test
+    void theWriterAppliesRetentionPeriodicallyAtTheInjectedTime() throws InterruptedException {
+        InstantSource clock = InstantSource.fixed(T0.plus(Duration.ofMinutes(60)));
+        HistoryOptions options = HistoryOptions.inMemory().withBatchInterval(Duration.ofMillis(20))
+                .withRetention(RetentionPolicy.KEEP_ALL.withRawMaxAge(Duration.ofMinutes(30)), Duration.ofMillis(20),
+                        clock);
+        try (HistoryStore store = DuckDbHistoryStore.open(options)) {
+            minutely(store, "f", 60);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (store.records("f", T0, T0.plus(Duration.ofHours(2))).size() > 30 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(store.records("f", T0, T0.plus(Duration.ofHours(2)))).hasSize(30);
+            assertThat(store.arrivalsPerMinute("f", T0, 60)).containsOnly(1);
+        }
+    }
+
+    @Test
+    void sealingPastDaysChangesNoAnswerAndLateArrivalsForSealedMinutesAreAddedUp() {
+        Random rnd = new Random(11);
+        try (HistoryStore store = open(HistoryOptions.inMemory().withBatchSize(500), RetentionPolicy.KEEP_ALL)) {
+            for (int i = 0; i < 3_000; i++) {
+                store.append(Fixtures.random(rnd, 4, Duration.ofDays(3).toMillis()));
+            }
+            store.flush();
+            Instant end = T0.plus(Duration.ofDays(4));
+            java.util.Map<String, java.util.List<MinuteRollup>> before = new java.util.HashMap<>();
+            java.util.Map<String, long[]> bucketsBefore = new java.util.HashMap<>();
+            for (String fn : store.functions()) {
+                before.put(fn, store.rollups(fn, T0, end));
+                bucketsBefore.put(fn, store.arrivalsPerMinute(fn, T0, 4 * 1440));
+            }
+            // T0 is 10:00 on day 0; at day 3 00:30 the grace hour keeps day 2 hot, so days 0 and 1 are sealed
+            RetentionResult sealed = store.applyRetention(Instant.parse("2026-03-05T00:30:00Z"));
+            assertThat(sealed.rollupsSealed()).isPositive();
+            for (String fn : store.functions()) {
+                assertThat(store.rollups(fn, T0, end)).isEqualTo(before.get(fn));
+                assertThat(store.arrivalsPerMinute(fn, T0, 4 * 1440)).isEqualTo(bucketsBefore.get(fn));
+            }
+            MinuteRollup first = before.get("fn-0").getFirst();
+            store.append(new ExecutionRecord("fn-0", first.minute().plusSeconds(1), 0, true, 1, 99_999, 5,
+                    1L << 40, -1, -1, -1, io.forewarm.core.ExitKind.CRASH, Fixtures.LIMITS, false));
+            store.flush();
+            assertThat(store.rollups("fn-0", first.minute(), first.minute().plusSeconds(60))).containsExactly(
+                    new MinuteRollup("fn-0", first.minute(), first.invocations() + 1, first.coldStarts() + 1,
+                            first.runMillisSum() + 99_999, 99_999, 1L << 40,
+                            first.cpuMillisSum() < 0 ? 5 : first.cpuMillisSum() + 5, first.errors() + 1));
+        }
+    }
+
+    @Test
+    void onlyWholeDaysThatEndedAnHourAgoAreSealed() {
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T00:59:00Z")))
+                .isEqualTo(Instant.parse("2026-03-04T00:00:00Z").getEpochSecond() / 60);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z")))
+                .isEqualTo(Instant.parse("2026-03-05T00:00:00Z").getEpochSecond() / 60);
+    }
+}
