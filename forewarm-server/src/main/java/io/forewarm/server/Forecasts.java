@@ -52,7 +52,10 @@ final class Forecasts {
         return ((a ^ s) & (b ^ s)) < 0 ? Long.MAX_VALUE : s;
     }
 
+    /** Beyond the year 30000 an instant means "never": windows such as FOREVER end there. */
+    private static final long NEVER_MILLIS = 900_000_000_000_000L;
+
     private static String iso(long millis) {
-        return millis >= Instant.MAX.toEpochMilli() / 2 ? "forever" : Instant.ofEpochMilli(millis).toString();
+        return millis >= NEVER_MILLIS ? "forever" : Instant.ofEpochMilli(millis).toString();
     }
 }
