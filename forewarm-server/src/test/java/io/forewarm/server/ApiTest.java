@@ -288,6 +288,21 @@ class ApiTest {
         HttpResponse<String> r = t.get("/openapi");
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.body()).isEqualTo(Files.readString(Path.of("../docs/openapi.yaml")));
+        JsonNode doc = new com.fasterxml.jackson.databind.ObjectMapper(
+                new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(r.body());
+        assertThat(doc.get("openapi").asText()).startsWith("3.");
+        java.util.List<String> documented = new java.util.ArrayList<>();
+        doc.get("paths").fields().forEachRemaining(p -> p.getValue().fieldNames().forEachRemaining(m -> {
+            if (!m.equals("parameters")) {
+                documented.add(m.toUpperCase(java.util.Locale.ROOT) + " " + p.getKey());
+            }
+        }));
+        // the routes Api serves, as a contract: a route added or removed without documenting it fails here
+        assertThat(documented).containsExactlyInAnyOrder("GET /v1/functions", "PUT /v1/functions/{name}",
+                "GET /v1/functions/{name}", "DELETE /v1/functions/{name}", "POST /v1/functions/{name}/invocations",
+                "GET /v1/invocations/{id}", "GET /v1/functions/{name}/model", "PUT /v1/functions/{name}/model",
+                "GET /v1/functions/{name}/forecast", "GET /v1/resources", "GET /v1/stats", "GET /v1/history/export",
+                "GET /metrics", "GET /health/live", "GET /health/ready", "GET /openapi");
     }
 
     @Test
