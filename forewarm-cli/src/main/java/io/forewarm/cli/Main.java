@@ -32,6 +32,7 @@ public final class Main {
         CommandLine cli = new CommandLine(new Main());
         cli.setOut(out);
         cli.setErr(err);
+        cli.setExpandAtFiles(false); // `invoke NAME --data @file` means the file's bytes, not picocli's argument file
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
                 cmd.getErr().println("forewarm: " + e.getMessage());
