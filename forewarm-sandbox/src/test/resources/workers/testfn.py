@@ -2,6 +2,7 @@
 import os
 import socket
 import subprocess
+import threading
 import time
 
 state = {}
@@ -25,6 +26,9 @@ def handle(data):
         raise RuntimeError("asked to fail")
     if cmd == b"crash":
         os._exit(3)
+    if cmd == b"die_later":
+        threading.Timer(float(arg), lambda: os._exit(5)).start()
+        return b"dying"
     if cmd == b"sleep":
         time.sleep(float(arg))
         return b"slept"

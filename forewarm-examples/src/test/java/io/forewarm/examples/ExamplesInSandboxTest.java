@@ -27,21 +27,30 @@ class ExamplesInSandboxTest {
     private static final Path SHIM = Path.of("../runtimes/python/forewarm_runtime.py").toAbsolutePath().normalize();
     private static final Path PY = Path.of("src/main/python").toAbsolutePath();
 
+    /** Per test JVM, so test runs in other worktrees at the same time cannot collide. */
+    private static final String PARENT = "forewarm-examples-test-" + ProcessHandle.current().pid();
+    private static final Path SCRATCH = Path.of("/var/tmp", PARENT);
+
     private SandboxFactory factory;
     private String python;
 
     @BeforeAll
     void start() throws IOException, InterruptedException {
         factory = SandboxFactories.detect(SandboxConfig.defaults()
-                .withPlace("forewarm-examples-test", Path.of("/var/tmp/forewarm-examples-test")));
+                .withPlace(PARENT, SCRATCH));
         Process p = new ProcessBuilder("python3", "-c", "import sys; print(sys.executable)").start();
         python = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         p.waitFor();
     }
 
     @AfterAll
-    void stop() {
+    void stop() throws IOException {
         factory.close();
+        // every sandbox is gone, so the parents are empty: deleting them fails loudly otherwise
+        for (String c : new String[] {"", "cpu", "cpuacct", "memory", "pids", "blkio", "freezer"}) {
+            java.nio.file.Files.deleteIfExists(Path.of("/sys/fs/cgroup", c, PARENT));
+        }
+        java.nio.file.Files.deleteIfExists(SCRATCH);
     }
 
     private static byte[] bytes(String s) {

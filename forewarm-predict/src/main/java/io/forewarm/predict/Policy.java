@@ -22,6 +22,15 @@ public interface Policy {
     default void onEvicted(UnitPolicy unit, long nowMillis) {
     }
 
+    /**
+     * Called when the host evicts an idle sandbox of {@code unit} whose eviction value ({@link
+     * UnitPolicy#sandboxValue}) was {@code sandboxValue}; by default the same as {@link #onEvicted(UnitPolicy,
+     * long)}.
+     */
+    default void onEvicted(UnitPolicy unit, double sandboxValue, long nowMillis) {
+        onEvicted(unit, nowMillis);
+    }
+
     /** Whether this policy needs {@link UnitProfile#foresight()} (only a simulator can give it). */
     default boolean needsForesight() {
         return false;

@@ -19,4 +19,24 @@ public interface PolicyProvider {
 
     /** Creates a fresh policy for one run; must read every parameter it accepts from {@code spec}. */
     Policy create(PolicySpec spec);
+
+    /**
+     * A provider from its parts.
+     *
+     * @param name        the name before the colon
+     * @param positional  the parameter a bare value sets, or null
+     * @param description one line for help
+     * @param factory     creates the policy from a parsed spec
+     */
+    static PolicyProvider of(String name, String positional, String description,
+                             java.util.function.Function<PolicySpec, Policy> factory) {
+        record Simple(String name, String positionalParameter, String description,
+                      java.util.function.Function<PolicySpec, Policy> factory) implements PolicyProvider {
+            @Override
+            public Policy create(PolicySpec spec) {
+                return factory.apply(spec);
+            }
+        }
+        return new Simple(name, positional, description, factory);
+    }
 }

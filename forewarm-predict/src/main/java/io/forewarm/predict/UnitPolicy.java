@@ -20,6 +20,16 @@ public interface UnitPolicy {
     }
 
     /**
+     * The value of one idle sandbox of this unit for eviction, given the unit's {@link #retentionValue} when
+     * that sandbox last served (or was started). By default every sandbox of a unit is worth the unit's value
+     * now; GreedyDual keeps the value from the sandbox's last use, as FaasCache's per-container priority does,
+     * so an extra sandbox a hot unit has not used for long ages out.
+     */
+    default double sandboxValue(double valueAtLastUse, long nowMillis) {
+        return retentionValue(nowMillis);
+    }
+
+    /**
      * Checks the policy's own invariants at the end of a run and throws {@link IllegalStateException}
      * naming the broken one. Called once by every simulation.
      */

@@ -59,7 +59,7 @@ final class CommandSandbox implements Sandbox {
                 return new Invocation(ExitKind.CRASH, new byte[0], Duration.ofNanos(System.nanoTime() - t0),
                         "cannot start " + spec.argv() + ": " + e.getMessage());
             }
-            stderr.drain(p.getErrorStream(), id + "-stderr");
+            Thread stderrDrain = stderr.drain(p.getErrorStream(), id + "-stderr");
             Thread.ofVirtual().name(id + "-stdin").start(() -> {
                 try (OutputStream in = p.getOutputStream()) {
                     in.write(payload);
@@ -73,12 +73,14 @@ final class CommandSandbox implements Sandbox {
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             // background children must not outlive the invocation (and must not keep stdout open)
             partition.killAll();
-            p.destroyForcibly();
-            WorkerSandbox.reap(p);
             if (!exited) {
+                p.destroyForcibly();
+                WorkerSandbox.reap(p);
                 return failure(ExitKind.TIMEOUT, took, "no exit within " + timeout);
             }
+            // read to the end before anything closes the streams (Process.destroy closes them even after exit)
             byte[] output = output(out);
+            join(stderrDrain);
             int status = p.exitValue();
             long oom = partition.oomKills();
             if (oom >= 0 && oom > oomBefore) {
@@ -110,6 +112,15 @@ final class CommandSandbox implements Sandbox {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits (bounded) until the process's stderr is in the log, so failure messages show all of it. */
+    private static void join(Thread drain) {
+        try {
+            drain.join(Duration.ofSeconds(2));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -43,9 +43,9 @@ final class RingLog {
         return t.length() <= max ? t : "..." + t.substring(t.length() - max);
     }
 
-    /** Copies {@code in} into this log until it ends, on a virtual thread. */
-    void drain(InputStream in, String name) {
-        Thread.ofVirtual().name(name).start(() -> {
+    /** Copies {@code in} into this log until it ends, on a virtual thread (returned, to join when it matters). */
+    Thread drain(InputStream in, String name) {
+        return Thread.ofVirtual().name(name).start(() -> {
             byte[] chunk = new byte[8192];
             try (in) {
                 int n;

@@ -39,6 +39,8 @@ final class WorkerSandbox implements Sandbox {
     private volatile ResourceVector limits;
     private volatile State state = State.READY;
     private Duration startup = Duration.ZERO;
+    /** OOM kills counted when the last invocation started (or at READY): the baseline for an idle death. */
+    private long oomSeen;
 
     private WorkerSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition,
                           SandboxConfig config, Runnable onClose) throws IOException {
@@ -72,6 +74,7 @@ final class WorkerSandbox implements Sandbox {
         s.send(Frames.INIT, spec.initPayload());
         Object reply = s.poll(spec.initTimeout());
         if (reply instanceof Frame f && f.type() == Frames.READY) {
+            s.oomSeen = partition.oomKills();
             s.startup = Duration.ofNanos(System.nanoTime() - startNanos);
             return s;
         }
@@ -129,15 +132,20 @@ final class WorkerSandbox implements Sandbox {
             if (state != State.READY) {
                 throw new IllegalStateException("sandbox " + id + " is " + state);
             }
+            long oomBefore = partition.oomKills();
             Object stray = replies.poll();
             if (stray != null) {
-                // answers arrive strictly in order, one per INVOKE: anything waiting now was never asked for
+                // answers come one per INVOKE, in order: anything queued now was never asked for, or is the
+                // worker's death while idle
+                Invocation failure = stray instanceof Frame f
+                        ? new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent an unsolicited "
+                        + Frames.name(f.type()) + " between invocations")
+                        : died(oomSeen, (Ended) stray);
                 kill();
-                return new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent "
-                        + (stray instanceof Frame f ? "an unsolicited " + Frames.name(f.type()) : ((Ended) stray).reason())
-                        + " between invocations" + stderrHint());
+                return new Invocation(failure.exit(), failure.output(), Duration.ZERO, failure.message()
+                        + stderrHint());
             }
-            long oomBefore = partition.oomKills();
+            oomSeen = oomBefore;
             long t0 = System.nanoTime();
             send(Frames.INVOKE, payload);
             Object reply = poll(timeout);

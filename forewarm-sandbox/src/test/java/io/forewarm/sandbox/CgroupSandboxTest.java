@@ -54,6 +54,7 @@ class CgroupSandboxTest {
             Thread.sleep(20);
         }
         assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
+        TestWorkers.removeTestParents();
     }
 
     @Test
@@ -166,6 +167,13 @@ class CgroupSandboxTest {
             assertThat(crash.exit()).isEqualTo(ExitKind.CRASH);
             assertThat(crash.message()).contains("exit status 3");
         }
+        try (Sandbox s = factory.create(worker("idle-death").build())) {
+            assertThat(text(s.invoke(bytes("die_later:0.1")).output())).isEqualTo("dying");
+            pauseForTheReader();
+            Invocation r = s.invoke(bytes("echo:late"));
+            assertThat(r.exit()).as(r.toString()).isEqualTo(ExitKind.CRASH);
+            assertThat(r.message()).contains("worker closed stdout");
+        }
         FunctionSpec rogue = FunctionSpec.builder("rogue", FunctionSpec.Kind.WORKER,
                 List.of(TestWorkers.python(), TestWorkers.resource("rogue.py").toString())).build();
         try (Sandbox s = factory.create(rogue)) {
@@ -185,10 +193,10 @@ class CgroupSandboxTest {
         }
     }
 
-    /** Gives the reader thread a moment to queue the frame that followed in the same write. */
+    /** Gives the worker and the reader thread a moment to act (queue the next frame, or die). */
     private static void pauseForTheReader() {
         try {
-            Thread.sleep(200);
+            Thread.sleep(400);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

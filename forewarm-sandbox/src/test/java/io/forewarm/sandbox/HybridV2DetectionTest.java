@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class HybridV2DetectionTest {
 
     private static final Path UNIFIED = Path.of("/sys/fs/cgroup/unified");
-    private static final String PARENT = "forewarm-test-v2";
+    private static final String PARENT = "forewarm-test-v2-" + ProcessHandle.current().pid();
 
     @BeforeEach
     void hybridHostOnly() throws IOException {
@@ -30,6 +30,7 @@ class HybridV2DetectionTest {
     @AfterEach
     void removeParent() throws IOException {
         Files.deleteIfExists(UNIFIED.resolve(PARENT));
+        Files.deleteIfExists(TestWorkers.SCRATCH);
     }
 
     private static SandboxConfig config(SandboxConfig.Backend backend) {

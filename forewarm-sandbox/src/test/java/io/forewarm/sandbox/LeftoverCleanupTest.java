@@ -40,5 +40,6 @@ class LeftoverCleanupTest {
             assertThat(config.scratchRoot().resolve(name)).doesNotExist();
             assertThat(Scratch.isMountPoint(config.scratchRoot().resolve(name))).isFalse();
         }
+        TestWorkers.removeTestParents();
     }
 }

@@ -45,6 +45,7 @@ class ProcessSandboxTest {
             Thread.sleep(20);
         }
         assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
+        TestWorkers.removeTestParents();
     }
 
     @Test

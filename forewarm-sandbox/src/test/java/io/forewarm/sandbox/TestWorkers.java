@@ -13,8 +13,11 @@ import java.util.Set;
 /** Real workers for the tests: the Python shim running src/test/resources/workers/testfn.py. */
 final class TestWorkers {
 
-    static final String PARENT = "forewarm-test";
-    static final Path SCRATCH = Path.of("/var/tmp/forewarm-test-scratch");
+    /** Per test JVM, so test runs in other worktrees at the same time cannot see each other's sandboxes. */
+    static final String PARENT = "forewarm-test-" + ProcessHandle.current().pid();
+    static final Path SCRATCH = Path.of("/var/tmp/" + PARENT);
+    private static final List<String> HIERARCHIES = List.of("", "cpu", "cpuacct", "memory", "pids", "blkio",
+            "freezer");
     static final Path SHIM = Path.of("../runtimes/python/forewarm_runtime.py").toAbsolutePath().normalize();
     private static String python;
 
@@ -63,18 +66,27 @@ final class TestWorkers {
     static boolean cgroupsUsable() {
         boolean root = "root".equals(System.getProperty("user.name"));
         Path cg = Path.of("/sys/fs/cgroup");
-        return root && (Files.exists(cg.resolve("cgroup.controllers")) || Files.exists(cg.resolve("memory/cgroup.procs")));
+        return root && (Files.exists(cg.resolve("cgroup.controllers"))
+                || Files.exists(cg.resolve("memory/cgroup.procs")));
     }
 
     /** Names of every cgroup under the test parent, in every mounted hierarchy. */
     static Set<String> testCgroups() throws IOException {
         Set<String> names = new HashSet<>();
         Path cg = Path.of("/sys/fs/cgroup");
-        for (String c : List.of("", "cpu", "cpuacct", "memory", "pids", "blkio", "freezer")) {
+        for (String c : HIERARCHIES) {
             Path parent = cg.resolve(c).resolve(PARENT);
             Cgroup.children(parent).forEach(n -> names.add(c + "/" + n));
         }
         return names;
+    }
+
+    /** Removes the (empty) test parent cgroups and scratch root; fails if anything is still inside. */
+    static void removeTestParents() throws IOException {
+        for (String c : HIERARCHIES) {
+            Files.deleteIfExists(Path.of("/sys/fs/cgroup").resolve(c).resolve(PARENT));
+        }
+        Files.deleteIfExists(SCRATCH);
     }
 
     /** Entries under the scratch root. */

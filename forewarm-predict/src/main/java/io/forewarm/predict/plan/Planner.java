@@ -31,9 +31,9 @@ import java.util.List;
  * </ul>
  * Busy sandboxes are never released: only idle ones are in the snapshot's lists.
  *
- * <p>When a pre-warm needs memory the host lacks, idle sandboxes are evicted lowest retention value first
- * (tie-break least recently idle), and only those whose value is strictly lower than the pre-warming
- * function's; pre-warms are served highest value first, and one that cannot be made room for is dropped.
+ * <p>When a pre-warm needs memory the host lacks, idle sandboxes are evicted lowest value first ({@link
+ * PoolSnapshot#idleValue}, by default the function's retention value; tie-break least recently idle), and
+ * only those whose value is strictly lower than the pre-warming function's retention value; pre-warms are served highest value first, and one that cannot be made room for is dropped.
  * {@link #chooseVictims} is the same choice for a cold start under pressure.
  *
  * <p>The shape follows OpenWhisk's ContainerPool (pure scheduling and eviction functions in a companion
@@ -200,70 +200,115 @@ public final class Planner {
         return r;
     }
 
-    /** Idle sandboxes sorted by eviction order, built only under memory pressure. */
+    /**
+     * Idle sandboxes in eviction order (value, then idle since), built only under memory pressure. A binary
+     * heap over primitive arrays yields them lazily, so taking k victims out of V costs O(V + k log V).
+     */
     private static final class Victims {
         private final long[] entries; // function << 32 | idle index
         private final double[] values; // retention value per entry
-        private final boolean[] taken;
+        private final long[] since;    // idle since per entry
+        private final int[] heap;
+        private int heapSize;
+        private final int[] order;     // entries in eviction order, as far as popped
+        private int popped;
+        private final boolean[] taken; // by position in order
         private final long now;
         private int cursor;
 
-        private Victims(long[] entries, double[] values, long now) {
+        private Victims(long[] entries, double[] values, long[] since, long now) {
             this.entries = entries;
             this.values = values;
-            this.taken = new boolean[entries.length];
+            this.since = since;
             this.now = now;
+            int n = entries.length;
+            heap = new int[n];
+            for (int k = 0; k < n; k++) {
+                heap[k] = k;
+            }
+            heapSize = n;
+            for (int k = n / 2 - 1; k >= 0; k--) {
+                siftDown(k);
+            }
+            order = new int[n];
+            taken = new boolean[n];
         }
 
         /** Every idle sandbox, or with {@code keptOnly} only those the plan keeps (the rest are released). */
         static Victims all(PoolSnapshot s, long now, boolean keptOnly) {
             int total = 0;
             for (int f = 0; f < s.functions(); f++) {
-                if (!keptOnly || state(s, f, now) == INSIDE) {
+                if (s.idle(f) > 0 && (!keptOnly || state(s, f, now) == INSIDE)) {
                     total += s.idle(f);
                 }
             }
             long[] entries = new long[total];
-            double[] fnValue = new double[total];
+            double[] values = new double[total];
+            long[] since = new long[total];
             int e = 0;
             for (int f = 0; f < s.functions(); f++) {
                 int idle = s.idle(f);
                 if (idle == 0 || (keptOnly && state(s, f, now) != INSIDE)) {
                     continue;
                 }
-                double v = s.retentionValue(f);
                 for (int i = 0; i < idle; i++) {
-                    fnValue[e] = v;
+                    values[e] = s.idleValue(f, i);
+                    since[e] = s.idleSinceMillis(f, i);
                     entries[e++] = ((long) f << 32) | i;
                 }
             }
-            Integer[] order = new Integer[total];
-            for (int k = 0; k < total; k++) {
-                order[k] = k;
-            }
-            Arrays.sort(order, Comparator.comparingDouble((Integer k) -> fnValue[k])
-                    .thenComparingLong(k -> s.idleSinceMillis(fn(entries[k]), idx(entries[k]))));
-            long[] sorted = new long[total];
-            double[] values = new double[total];
-            for (int k = 0; k < total; k++) {
-                sorted[k] = entries[order[k]];
-                values[k] = fnValue[order[k]];
-            }
-            return new Victims(sorted, values, now);
+            return new Victims(entries, values, since, now);
         }
 
         int size() {
             return entries.length;
         }
 
+        /** The entry at position {@code v} of the eviction order. */
+        private int at(int v) {
+            while (popped <= v) {
+                int top = heap[0];
+                heap[0] = heap[--heapSize];
+                siftDown(0);
+                order[popped++] = top;
+            }
+            return order[v];
+        }
+
+        private boolean before(int a, int b) {
+            int c = Double.compare(values[a], values[b]);
+            return c != 0 ? c < 0 : since[a] < since[b];
+        }
+
+        private void siftDown(int k) {
+            int x = heap[k];
+            while (true) {
+                int child = 2 * k + 1;
+                if (child >= heapSize) {
+                    break;
+                }
+                if (child + 1 < heapSize && before(heap[child + 1], heap[child])) {
+                    child++;
+                }
+                if (!before(heap[child], x)) {
+                    break;
+                }
+                heap[k] = heap[child];
+                k = child;
+            }
+            heap[k] = x;
+        }
+
         long memory(PoolSnapshot s, int v) {
-            return s.idleMemoryBytes(fn(entries[v]), idx(entries[v]));
+            long entry = entries[at(v)];
+            return s.idleMemoryBytes(fn(entry), idx(entry));
         }
 
         Release release(PoolSnapshot s, int v) {
-            int f = fn(entries[v]);
-            return new Release(f, s.functionId(f), s.idleSandboxId(f, idx(entries[v])), Cause.EVICTED_FOR_CAPACITY,
-                    now, values[v]);
+            int e = at(v);
+            int f = fn(entries[e]);
+            return new Release(f, s.functionId(f), s.idleSandboxId(f, idx(entries[e])), Cause.EVICTED_FOR_CAPACITY,
+                    now, values[e]);
         }
 
         /**
@@ -277,8 +322,8 @@ public final class Planner {
             long freed = 0;
             int[] picked = new int[4];
             int count = 0;
-            for (int v = cursor; v < entries.length && freed < needed && values[v] < value; v++) {
-                if (taken[v] || fn(entries[v]) == f) {
+            for (int v = cursor; v < entries.length && freed < needed && values[at(v)] < value; v++) {
+                if (taken[v] || fn(entries[at(v)]) == f) {
                     continue;
                 }
                 if (count == picked.length) {

@@ -73,8 +73,28 @@ public interface PoolSnapshot {
         return sandboxSize(f).memoryBytes();
     }
 
-    /** An idle sandbox as a value. */
-    record IdleSandbox(long id, long idleSinceMillis, ResourceVector size) {
+    /**
+     * The eviction value of idle sandbox {@code i} of function {@code f} (see {@link
+     * io.forewarm.predict.UnitPolicy#sandboxValue}); by default the function's retention value.
+     */
+    default double idleValue(int f, int i) {
+        return retentionValue(f);
+    }
+
+    /**
+     * An idle sandbox as a value.
+     *
+     * @param id              the sandbox
+     * @param idleSinceMillis since when it is idle
+     * @param size            its size
+     * @param value           its eviction value, or NaN for its function's retention value
+     */
+    record IdleSandbox(long id, long idleSinceMillis, ResourceVector size, double value) {
+
+        /** An idle sandbox worth its function's retention value. */
+        public IdleSandbox(long id, long idleSinceMillis, ResourceVector size) {
+            this(id, idleSinceMillis, size, Double.NaN);
+        }
     }
 
     /**
@@ -131,6 +151,10 @@ public interface PoolSnapshot {
             @Override public long idleSandboxId(int f, int i) { return fs.get(f).idle().get(i).id(); }
             @Override public long idleSinceMillis(int f, int i) { return fs.get(f).idle().get(i).idleSinceMillis(); }
             @Override public long idleMemoryBytes(int f, int i) { return fs.get(f).idle().get(i).size().memoryBytes(); }
+            @Override public double idleValue(int f, int i) {
+                double v = fs.get(f).idle().get(i).value();
+                return Double.isNaN(v) ? fs.get(f).retentionValue() : v;
+            }
         };
     }
 }

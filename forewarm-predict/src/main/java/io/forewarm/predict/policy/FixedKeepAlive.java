@@ -3,7 +3,6 @@ package io.forewarm.predict.policy;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
-import io.forewarm.predict.PolicySpec;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -14,46 +13,15 @@ import io.forewarm.predict.UnitProfile;
 public final class FixedKeepAlive implements Policy {
 
     /** {@code fixed:K}: keep alive K minutes (default 10). */
-    public static final PolicyProvider PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "fixed";
-        }
-
-        @Override
-        public String positionalParameter() {
-            return "keep";
-        }
-
-        @Override
-        public String description() {
-            return "keep every sandbox loaded K minutes after each arrival (fixed:K, default 10)";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            double minutes = spec.number("keep", 10, 0, 60 * 24 * 365);
-            return new FixedKeepAlive(spec.text(), new Window(0, Math.round(minutes * 60_000)));
-        }
-    };
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("fixed", "keep",
+            "keep every sandbox loaded K minutes after each arrival (fixed:K, default 10)",
+            spec -> new FixedKeepAlive(spec.text(),
+                    new Window(0, Math.round(spec.number("keep", 10, 0, 60 * 24 * 365) * 60_000))));
 
     /** {@code none}: unload right after every execution; every arrival is cold. */
-    public static final PolicyProvider NONE_PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "none";
-        }
-
-        @Override
-        public String description() {
-            return "no keep-alive: every arrival is a cold start (the upper bound)";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            return new FixedKeepAlive(spec.text(), Window.NONE);
-        }
-    };
+    public static final PolicyProvider NONE_PROVIDER = PolicyProvider.of("none", null,
+            "no keep-alive: every arrival is a cold start (the upper bound)",
+            spec -> new FixedKeepAlive(spec.text(), Window.NONE));
 
     private final String spec;
     private final Window window;

@@ -3,7 +3,6 @@ package io.forewarm.predict.policy;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
-import io.forewarm.predict.PolicySpec;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -20,7 +19,9 @@ import io.forewarm.predict.UnitProfile;
  *       the priority to frequency per size);</li>
  *   <li>Size: its memory in MB (1 when unknown).</li>
  * </ul>
- * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}.
+ * The priority is refreshed at every arrival and is the unit's {@link UnitPolicy#retentionValue}. As in
+ * FaasCache it belongs to each sandbox: a sandbox keeps the priority of its last use ({@link
+ * UnitPolicy#sandboxValue}), so the extra sandboxes a burst left behind age like any other entry.
  * FaasCache also resets a function's frequency once all its containers are evicted; a unit policy does not
  * learn that, so here the frequency only grows.
  *
@@ -31,22 +32,9 @@ import io.forewarm.predict.UnitProfile;
 public final class GreedyDual implements Policy {
 
     /** {@code greedy-dual}. */
-    public static final PolicyProvider PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "greedy-dual";
-        }
-
-        @Override
-        public String description() {
-            return "FaasCache: no TTL, under memory pressure evict lowest clock + frequency x cost / size";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            return new GreedyDual(spec.text());
-        }
-    };
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("greedy-dual", null,
+            "FaasCache: no TTL, under memory pressure evict lowest clock + frequency x cost / size",
+            spec -> new GreedyDual(spec.text()));
 
     private final String spec;
     private double clock;
@@ -74,9 +62,15 @@ public final class GreedyDual implements Policy {
 
     @Override
     public void onEvicted(UnitPolicy unit, long nowMillis) {
+        onEvicted(unit, ((Unit) unit).priority, nowMillis);
+    }
+
+    /** The clock becomes the evicted sandbox's priority. */
+    @Override
+    public void onEvicted(UnitPolicy unit, double sandboxValue, long nowMillis) {
         // Evictions come lowest priority first, so the clock only rises; max() keeps it monotone even if a
         // caller evicts out of order.
-        clock = Math.max(clock, ((Unit) unit).priority);
+        clock = Math.max(clock, sandboxValue);
     }
 
     /** One unit's frequency and priority. */
@@ -107,6 +101,11 @@ public final class GreedyDual implements Policy {
         @Override
         public double retentionValue(long nowMillis) {
             return priority;
+        }
+
+        @Override
+        public double sandboxValue(double valueAtLastUse, long nowMillis) {
+            return valueAtLastUse;
         }
 
         @Override

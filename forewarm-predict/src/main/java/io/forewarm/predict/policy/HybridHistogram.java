@@ -46,29 +46,11 @@ import io.forewarm.predict.forecast.Arima;
 public final class HybridHistogram implements Policy {
 
     /** {@code hybrid[:range=240,bin=1,head=5,tail=99,margin=0.1,cv=2,oob=0.5,min=10,arima=on,...]}. */
-    public static final PolicyProvider PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "hybrid";
-        }
-
-        @Override
-        public String positionalParameter() {
-            return "range";
-        }
-
-        @Override
-        public String description() {
-            return "Shahrad et al. ATC'20 hybrid histogram: per-unit idle-time histogram sets pre-warm and keep-alive,"
-                    + " ARIMA for idle times beyond the range (hybrid:range=240,bin=1,head=5,tail=99,margin=0.1,"
-                    + "cv=2,oob=0.5,min=10,arima=on,arimaMargin=0.15,history=64,refit=4)";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            return new HybridHistogram(spec.text(), Config.from(spec));
-        }
-    };
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("hybrid", "range",
+            "Shahrad et al. ATC'20 hybrid histogram: per-unit idle-time histogram sets pre-warm and keep-alive,"
+            + " ARIMA for idle times beyond the range (hybrid:range=240,bin=1,head=5,tail=99,margin=0.1,"
+            + "cv=2,oob=0.5,min=10,arima=on,arimaMargin=0.15,history=64,refit=4)",
+            spec -> new HybridHistogram(spec.text(), Config.from(spec)));
 
     /**
      * The policy's parameters; {@link #PAPER} holds the paper's values.

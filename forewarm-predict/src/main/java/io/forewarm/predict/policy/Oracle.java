@@ -3,7 +3,6 @@ package io.forewarm.predict.policy;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
-import io.forewarm.predict.PolicySpec;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -14,22 +13,9 @@ import io.forewarm.predict.UnitProfile;
 public final class Oracle implements Policy {
 
     /** {@code oracle}. */
-    public static final PolicyProvider PROVIDER = new PolicyProvider() {
-        @Override
-        public String name() {
-            return "oracle";
-        }
-
-        @Override
-        public String description() {
-            return "knows the next arrival and loads just in time (simulator only: the lower bound)";
-        }
-
-        @Override
-        public Policy create(PolicySpec spec) {
-            return new Oracle(spec.text());
-        }
-    };
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("oracle", null,
+            "knows the next arrival and loads just in time (simulator only: the lower bound)",
+            spec -> new Oracle(spec.text()));
 
     private final String spec;
 

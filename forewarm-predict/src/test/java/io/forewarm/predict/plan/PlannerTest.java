@@ -139,6 +139,27 @@ class PlannerTest {
     }
 
     @Test
+    void prewarmGetsOnlyAsManyAsCheaperVictimsMakeRoomFor() {
+        // Full 512 MB host: a (value 1) and b (value 5) idle. p (value 3, peak 2) wants 2: the first evicts a,
+        // the second would need b, worth more than p -> p gets 1 and b stays.
+        FunctionState a = fn("a", 0, Window.keepAliveMinutes(60), 0, 1, 1, idle(1, 0));
+        FunctionState b = fn("b", 0, Window.keepAliveMinutes(60), 0, 1, 5, idle(2, 0));
+        FunctionState p = fn("p", 0, Window.ofMinutes(2, 5), 0, 2, 3);
+        Plan plan = planner.plan(pool(512, a, b, p), 2 * MIN);
+        assertThat(plan.releases()).extracting(Release::sandboxId).containsExactly(1L);
+        assertThat(plan.prewarms()).singleElement().satisfies(pw -> assertThat(pw.count()).isEqualTo(1));
+    }
+
+    @Test
+    void higherValuePrewarmsAreServedFirst() {
+        // Room for one 256 MB sandbox; p (value 2) and q (value 7) both want one: q gets it.
+        FunctionState p = fn("p", 0, Window.ofMinutes(2, 5), 0, 1, 2);
+        FunctionState q = fn("q", 0, Window.ofMinutes(2, 5), 0, 1, 7);
+        assertThat(planner.plan(pool(256, p, q), 2 * MIN).prewarms()).extracting(Prewarm::function)
+                .containsExactly("q");
+    }
+
+    @Test
     void expiredSandboxesMakeRoomBeforeAnythingIsEvicted() {
         // Capacity 256 MB held by e, whose window ended: releasing it (expired) makes room for p's pre-warm.
         FunctionState e = fn("e", 0, Window.keepAliveMinutes(1), 0, 1, 9, idle(1, 0));
@@ -163,6 +184,17 @@ class PlannerTest {
         // candidates).
         assertThat(planner.chooseVictims(s, 4 * SIZE.memoryBytes() + 1, 1_000)).isEmpty();
         assertThat(planner.chooseVictims(s, 0, 1_000)).isEmpty();
+    }
+
+    @Test
+    void perSandboxValuesOrderVictimsWithinAFunction() {
+        // Hot function h (value 9) has a stale extra sandbox worth 1 (its value at last use) and a fresh one
+        // worth 9; g's only sandbox is worth 4. Lowest first: h's stale one, then g's.
+        FunctionState h = new FunctionState("h", 0, Window.FOREVER, SIZE, 0, 0, 2, 9, 0,
+                List.of(new IdleSandbox(1, 500, SIZE, 9), new IdleSandbox(2, 100, SIZE, 1)));
+        FunctionState g = fn("g", 0, Window.FOREVER, 0, 1, 4, idle(3, 50));
+        assertThat(planner.chooseVictims(pool(0, h, g), 2 * SIZE.memoryBytes(), 1_000))
+                .extracting(Release::sandboxId).containsExactly(2L, 3L);
     }
 
     @Test

@@ -64,6 +64,17 @@ class GreedyDualTest {
     }
 
     @Test
+    void aSandboxKeepsThePriorityOfItsLastUse() {
+        // FaasCache's priority is per container: one left idle at priority 2 stays at 2 while the unit rises.
+        UnitPolicy u = Policies.create("greedy-dual").newUnit(UnitProfile.of("u", 1, 1));
+        u.onArrival(0);
+        u.onArrival(1);
+        u.onArrival(2);
+        assertThat(u.retentionValue(3)).isEqualTo(3.0);
+        assertThat(u.sandboxValue(2.0, 3)).isEqualTo(2.0);
+    }
+
+    @Test
     void unknownCostAndSizeCountAsOne() {
         GreedyDual gd = (GreedyDual) Policies.create("greedy-dual");
         UnitPolicy u = gd.newUnit(UnitProfile.of("u", 0, 0));
