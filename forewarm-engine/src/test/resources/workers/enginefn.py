@@ -1,5 +1,6 @@
 """Test function for the engine tests: the command before ':' says what to do with the argument after it."""
 import os
+import threading
 import time
 
 _kept = []
@@ -36,6 +37,10 @@ def handle(data):
         return b"slept " + arg
     if cmd == b"crash":
         os._exit(3)
+    if cmd == b"exit-later":  # answer, then die while idle
+        threading.Timer(float(arg), lambda: os._exit(0)).start()
+        return b"bye"
+
     if cmd == b"touch":  # use the memory for a while, then give it back
         block = _touch(int(arg))
         time.sleep(0.3)

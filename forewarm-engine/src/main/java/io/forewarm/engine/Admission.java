@@ -41,16 +41,18 @@ final class Admission {
      * @param queued         requests waiting now (not counting this one)
      * @param queueCapacity  how many may wait
      * @param alreadyQueued  whether this request already holds a place in the queue
+     * @param nowMillis      the time of the decision
      */
     static Decision decide(int sandboxes, int maxConcurrency, ResourceVector need, ResourceVector free,
-                           List<Victims.Candidate> idle, int queued, int queueCapacity, boolean alreadyQueued) {
+                           List<Victims.Candidate> idle, int queued, int queueCapacity, boolean alreadyQueued,
+                           long nowMillis) {
         String why;
         if (sandboxes >= maxConcurrency) {
             why = "all " + maxConcurrency + " sandboxes of the function are busy";
         } else if (free.fits(need)) {
             return new Start(List.of());
         } else {
-            var victims = Victims.choose(idle, free, need);
+            var victims = Victims.choose(idle, free, need, nowMillis);
             if (victims.isPresent()) {
                 return new Start(victims.get());
             }

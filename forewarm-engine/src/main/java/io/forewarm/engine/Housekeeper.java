@@ -1,5 +1,6 @@
 package io.forewarm.engine;
 
+import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.predict.plan.Plan;
 import io.forewarm.predict.plan.Planner;
@@ -75,13 +76,13 @@ public final class Housekeeper implements AutoCloseable {
     public synchronized Round tick(Instant now) {
         long nowMillis = now.toEpochMilli();
         int released = retireDead();
-        List<FunctionPool> pools = engine.pools();
+        List<FunctionPool> pools = engine.pool().all();
         List<List<Slot>> idle = new ArrayList<>();
         PoolSnapshot snapshot = snapshot(pools, idle, nowMillis);
         Plan plan = planner.plan(snapshot, nowMillis);
         for (Plan.Release r : plan.releases()) {
             Slot slot = find(idle.get(r.functionIndex()), r.sandboxId());
-            if (slot != null && engine.release(slot)) {
+            if (slot != null && engine.pool().release(slot)) {
                 released++;
                 if (r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY) {
                     slot.pool().evicted(nowMillis);
@@ -103,14 +104,13 @@ public final class Housekeeper implements AutoCloseable {
         return new Round(plan, released, List.copyOf(started));
     }
 
-    /** Closes idle sandboxes whose worker is no longer ready (died while idle). */
+    /** Closes idle sandboxes whose worker died while idle, before a request meets them. */
     private int retireDead() {
         int n = 0;
-        for (FunctionPool p : engine.pools()) {
+        for (FunctionPool p : engine.pool().all()) {
+            boolean worker = p.spec().kind() == FunctionSpec.Kind.WORKER;
             for (Slot s : p.slots()) {
-                Sandbox sb = s.sandbox();
-                if (s.state() == Slot.State.WARM && sb != null && sb.state() != Sandbox.State.READY
-                        && engine.release(s)) {
+                if (s.state() == Slot.State.WARM && dead(s.sandbox(), worker) && engine.pool().release(s)) {
                     LOG.warn("retired {} of '{}': its worker died while idle", s, p.name());
                     n++;
                 }
@@ -119,9 +119,24 @@ public final class Housekeeper implements AutoCloseable {
         return n;
     }
 
+    /** Not ready, or (a worker) without a single live process: a command function has none while idle. */
+    private static boolean dead(Sandbox sb, boolean worker) {
+        if (sb == null) {
+            return false;
+        }
+        if (sb.state() != Sandbox.State.READY) {
+            return true;
+        }
+        try {
+            return worker && sb.usage().processes() == 0;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
     private PoolSnapshot snapshot(List<FunctionPool> pools, List<List<Slot>> idleOut, long nowMillis) {
         List<PoolSnapshot.FunctionState> states = new ArrayList<>(pools.size());
-        long allocatedBytes = engine.allocated().memoryBytes();
+        long allocatedBytes = engine.pool().allocated().memoryBytes();
         for (FunctionPool p : pools) {
             List<Slot> idle = new ArrayList<>();
             List<PoolSnapshot.IdleSandbox> idleViews = new ArrayList<>();
@@ -140,11 +155,11 @@ public final class Housekeeper implements AutoCloseable {
                 }
             }
             idleOut.add(idle);
-            ResourceVector size = engine.budget(p);
+            ResourceVector size = engine.pool().budget(p);
             states.add(new PoolSnapshot.FunctionState(p.name(), p.lastArrivalMillis(), p.window(), size, busy,
                     starting, p.recentPeak(), p.retentionValue(nowMillis), p.coldStartMillis(), idleViews));
         }
-        return PoolSnapshot.of(engine.capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);
+        return PoolSnapshot.of(engine.pool().capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);
     }
 
     private static Slot find(List<Slot> slots, long id) {

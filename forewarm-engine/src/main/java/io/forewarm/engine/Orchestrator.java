@@ -18,18 +18,12 @@ import org.slf4j.LoggerFactory;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -39,7 +33,7 @@ import java.util.function.Consumer;
  * {@link ExecutionRecord} handed to history off the request path. Pool management in the manner of
  * OpenWhisk's ContainerPool (pools named by role, pure decisions apart) with HikariCP's CAS entry states.
  *
- * <p>Thread-safe. The warm path takes no lock; admission, the budget and the queue share one lock.
+ * <p>Thread-safe. The warm path takes no lock (see {@link WarmPool}).
  */
 public final class Orchestrator implements AutoCloseable {
 
@@ -54,18 +48,10 @@ public final class Orchestrator implements AutoCloseable {
     private final Recorder recorder;
     private final UsageMonitor monitor;
     private final EnginePolicies policies = new EnginePolicies();
-    private final Map<String, FunctionPool> pools = new ConcurrentHashMap<>();
-    private final AtomicLong ids = new AtomicLong();
+    private final WarmPool pool;
     private final ExecutorService starters = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon()
             .name("forewarm-prewarm").unstarted(r));
     private final Housekeeper housekeeper;
-
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition changed = lock.newCondition();
-    private volatile ResourceVector allocated = ResourceVector.ZERO; // written under lock
-    private int queued; // under lock
-    /** Threads waiting on {@link #changed}; read without the lock by releasers to skip needless signals. */
-    private volatile int watchers;
 
     /**
      * An engine that starts sandboxes with {@code factory} and hands every record to {@code history} (for
@@ -78,6 +64,7 @@ public final class Orchestrator implements AutoCloseable {
         this.clock = clock;
         this.recorder = new Recorder(history, config.recordBuffer());
         this.monitor = new UsageMonitor(config.sampleInterval());
+        this.pool = new WarmPool(config, clock);
         this.housekeeper = new Housekeeper(this, config.tick());
     }
 
@@ -105,299 +92,141 @@ public final class Orchestrator implements AutoCloseable {
                     + " per sandbox but the host capacity is " + config.capacity());
         }
         Policy policy = policies.get(policySpec);
-        FunctionPool pool = new FunctionPool(spec, policySpec, policy, policy.newUnit(UnitProfile.of(spec.name(),
+        FunctionPool fn = new FunctionPool(spec, policySpec, policy, policy.newUnit(UnitProfile.of(spec.name(),
                 need.memoryMb(), COLD_START_GUESS_MILLIS)), COLD_START_GUESS_MILLIS);
-        if (pools.putIfAbsent(spec.name(), pool) != null) {
+        if (!pool.add(fn)) {
             throw new IllegalArgumentException("function '" + spec.name() + "' is already registered");
         }
     }
 
     /** Unregisters {@code name}: new requests fail at once, running ones finish, then every sandbox closes. */
     public void unregister(String name) {
-        FunctionPool pool = pools.remove(name);
-        if (pool == null) {
-            throw new IllegalArgumentException("unknown function '" + name + "'");
-        }
-        pool.drain();
-        lock.lock();
-        watchers++;
         try {
-            changed.signalAll(); // its queued requests give up
-            while (!pool.slots().isEmpty()) {
-                for (Slot s : pool.slots()) {
-                    if (s.transition(Slot.State.WARM, Slot.State.COOLING)) {
-                        lock.unlock();
-                        try {
-                            retire(s);
-                        } finally {
-                            lock.lock();
-                        }
-                    }
-                }
-                if (pool.slots().stream().anyMatch(s -> s.state() != Slot.State.WARM)) {
-                    changed.await(100, TimeUnit.MILLISECONDS);
-                }
+            if (pool.drain(name) == null) {
+                throw new IllegalArgumentException("unknown function '" + name + "'");
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while draining '" + name + "'", e);
-        } finally {
-            watchers--;
-            lock.unlock();
         }
     }
 
     /** The registered functions' names. */
     public List<String> functions() {
-        return pools.keySet().stream().sorted().toList();
+        return pool.all().stream().map(FunctionPool::name).sorted().toList();
     }
 
     /**
      * Runs {@code payload} through {@code function}. Never throws for a failure of the function or of the
      * sandbox: each comes back with its own {@link ExitKind}; CAPACITY when no sandbox could be had in time.
      *
-     * @throws IllegalArgumentException when the function is not registered
+     * @throws IllegalArgumentException when the function is not registered or the payload is null
      */
     public InvokeResult invoke(String function, byte[] payload) {
-        FunctionPool pool = pools.get(function);
-        if (pool == null || pool.draining()) {
+        if (payload == null) {
+            throw new IllegalArgumentException("payload of '" + function + "' is null; pass an empty array");
+        }
+        FunctionPool fn = pool.get(function);
+        if (fn == null || fn.draining()) {
             throw new IllegalArgumentException("unknown function '" + function + "'");
         }
         Instant arrival = clock.instant();
         long start = System.nanoTime();
-        pool.arrive(arrival.toEpochMilli());
-        Slot warm = pool.takeWarm();
-        Ticket ticket = warm != null ? new Admitted(warm, false, List.of()) : admit(pool, start);
-        long queueMillis = warm != null ? 0 : millis(System.nanoTime() - start);
-        if (ticket instanceof Rejected r) {
-            return notRun(pool, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
+        fn.arrive(arrival.toEpochMilli());
+        WarmPool.Ticket ticket = pool.acquire(fn, start);
+        long queueMillis = millis(System.nanoTime() - start);
+        if (ticket instanceof WarmPool.Rejected r) {
+            return notRun(fn, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
                     queueMillis, false, 0);
         }
-        Admitted a = (Admitted) ticket;
-        a.victims().forEach(this::retireEvicted);
-        long initMillis = 0;
-        if (a.cold()) {
-            long t0 = System.nanoTime();
-            String failure = startSandbox(a.slot());
-            initMillis = millis(System.nanoTime() - t0);
-            if (failure != null) {
-                ExitKind kind = a.slot().failure();
-                return notRun(pool, arrival, a.slot(), new Invocation(kind, NOTHING, Duration.ZERO, failure),
-                        queueMillis, true, initMillis);
-            }
-            pool.coldStartMillis(initMillis);
-            a.slot().transition(Slot.State.STARTING, Slot.State.BUSY);
+        WarmPool.Admitted a = (WarmPool.Admitted) ticket;
+        if (!a.cold()) {
+            return run(fn, a.slot(), payload, arrival, queueMillis, false, 0);
         }
-        return run(pool, a.slot(), payload, arrival, queueMillis, a.cold(), initMillis);
+        a.victims().forEach(pool::evict);
+        long t0 = System.nanoTime();
+        String failure = startSandbox(a.slot());
+        long initMillis = millis(System.nanoTime() - t0);
+        if (failure != null) {
+            return notRun(fn, arrival, a.slot(), new Invocation(a.slot().failure(), NOTHING, Duration.ZERO,
+                    failure), queueMillis, true, initMillis);
+        }
+        fn.coldStartMillis(initMillis);
+        a.slot().transition(Slot.State.STARTING, Slot.State.BUSY);
+        return run(fn, a.slot(), payload, arrival, queueMillis, true, initMillis);
     }
 
-    private InvokeResult run(FunctionPool pool, Slot slot, byte[] payload, Instant arrival, long queueMillis,
+    private InvokeResult run(FunctionPool fn, Slot slot, byte[] payload, Instant arrival, long queueMillis,
                              boolean cold, long initMillis) {
         Sandbox sandbox = slot.sandbox();
-        pool.enter();
+        fn.enter();
         UsageMonitor.Sampling sampling = monitor.start(slot);
         Invocation inv;
         try {
-            inv = sandbox.invoke(payload, pool.spec().timeout());
+            inv = sandbox.invoke(payload, fn.spec().timeout());
         } catch (RuntimeException e) {
             inv = new Invocation(ExitKind.CRASH, NOTHING, Duration.ZERO, "sandbox failed: " + e.getMessage());
         }
-        pool.exit();
+        fn.exit();
         Invocation outcome = inv;
         boolean reusable = (inv.exit() == ExitKind.OK || inv.exit() == ExitKind.FUNCTION_ERROR)
-                && sandbox.state() == Sandbox.State.READY && !pool.draining();
+                && sandbox.state() == Sandbox.State.READY && !fn.draining();
         // Accounted (and recorded) on the monitor thread; queued before the slot can be taken again.
         monitor.finish(sampling, !reusable, peaks -> {
-            adjustLimits(pool, slot, outcome, peaks);
-            record(pool, arrival, slot, outcome, queueMillis, cold, initMillis, peaks);
+            adjustLimits(fn, slot, outcome, peaks);
+            record(fn, arrival, slot, outcome, queueMillis, cold, initMillis, peaks);
         });
         if (reusable) {
-            slot.idleSince(clock.millis());
-            slot.transition(Slot.State.BUSY, Slot.State.WARM);
-            signal();
+            pool.warmed(slot, Slot.State.BUSY);
         } else {
             // Anything else leaves the sandbox unusable (or unwanted): replace it, the next request starts anew.
             slot.transition(Slot.State.BUSY, Slot.State.COOLING);
-            retire(slot);
+            pool.retire(slot);
         }
-        return result(pool, slot, inv, queueMillis, cold, initMillis);
+        return result(fn, slot, inv, queueMillis, cold, initMillis);
     }
 
     /** Feeds the run to the limit rule; raises the next sandbox's limits when the function keeps hitting them. */
-    private void adjustLimits(FunctionPool pool, Slot slot, Invocation inv, UsageMonitor.Peaks peaks) {
-        if (!slot.limits().equals(pool.nextLimits())) {
+    private void adjustLimits(FunctionPool fn, Slot slot, Invocation inv, UsageMonitor.Peaks peaks) {
+        if (!slot.limits().equals(fn.nextLimits())) {
             return; // measured under limits that were already raised since: says nothing about the new ones
         }
         boolean oom = inv.exit() == ExitKind.OOM || peaks.oomKills() > 0;
         LimitRule rule = config.limitRule();
-        List<LimitRule.Run> runs = pool.addRun(new LimitRule.Run(peaks.peakMemoryBytes(), peaks.cpuMillis(),
+        List<LimitRule.Run> runs = fn.addRun(new LimitRule.Run(peaks.peakMemoryBytes(), peaks.cpuMillis(),
                 inv.runTime().toMillis(), oom), rule.window());
-        ResourceVector headroom = config.capacity().minus(allocated);
+        ResourceVector headroom = config.capacity().minus(pool.allocated());
         ResourceVector next = rule.next(slot.limits(), runs, headroom);
         if (!next.equals(slot.limits())) {
-            LOG.info("raising the limits of '{}' from {} to {} after repeated runs near them", pool.name(),
+            LOG.info("raising the limits of '{}' from {} to {} after repeated runs near them", fn.name(),
                     slot.limits(), next);
-            pool.raiseLimits(next);
+            fn.raiseLimits(next);
         }
     }
 
     /** Hands the execution's record to history (off the request path). */
-    private void record(FunctionPool pool, Instant arrival, Slot slot, Invocation inv, long queueMillis,
+    private void record(FunctionPool fn, Instant arrival, Slot slot, Invocation inv, long queueMillis,
                         boolean cold, long initMillis, UsageMonitor.Peaks peaks) {
-        recorder.record(new ExecutionRecord(pool.name(), arrival, queueMillis, cold, initMillis,
+        recorder.record(new ExecutionRecord(fn.name(), arrival, queueMillis, cold, initMillis,
                 inv.runTime().toMillis(), peaks.cpuMillis(), peaks.peakMemoryBytes(), peaks.ioReadBytes(),
-                peaks.ioWriteBytes(), -1, inv.exit(), slot == null ? pool.nextLimits() : slot.limits(),
+                peaks.ioWriteBytes(), -1, inv.exit(), slot == null ? fn.nextLimits() : slot.limits(),
                 slot != null && slot.limitRaised()));
     }
 
     /** Records an execution that never ran (rejected, or its sandbox failed to start) and returns its result. */
-    private InvokeResult notRun(FunctionPool pool, Instant arrival, Slot slot, Invocation inv, long queueMillis,
+    private InvokeResult notRun(FunctionPool fn, Instant arrival, Slot slot, Invocation inv, long queueMillis,
                                 boolean cold, long initMillis) {
-        record(pool, arrival, slot, inv, queueMillis, cold, initMillis, UsageMonitor.Peaks.UNKNOWN);
-        return result(pool, slot, inv, queueMillis, cold, initMillis);
+        record(fn, arrival, slot, inv, queueMillis, cold, initMillis, UsageMonitor.Peaks.UNKNOWN);
+        return result(fn, slot, inv, queueMillis, cold, initMillis);
     }
 
-    private static InvokeResult result(FunctionPool pool, Slot slot, Invocation inv, long queueMillis, boolean cold,
+    private static InvokeResult result(FunctionPool fn, Slot slot, Invocation inv, long queueMillis, boolean cold,
                                        long initMillis) {
-        return new InvokeResult(pool.name(), inv.exit(), inv.output(), inv.message(), cold, queueMillis, initMillis,
+        return new InvokeResult(fn.name(), inv.exit(), inv.output(), inv.message(), cold, queueMillis, initMillis,
                 inv.runTime().toMillis(), slot != null && slot.limitRaised());
     }
 
-    private sealed interface Ticket permits Admitted, Rejected {
-    }
-
-    private record Admitted(Slot slot, boolean cold, List<Slot> victims) implements Ticket {
-    }
-
-    private record Rejected(String why) implements Ticket {
-    }
-
-    /** Waits (bounded) for a warm sandbox or room for a new one; the new slot is reserved STARTING. */
-    private Ticket admit(FunctionPool pool, long startNanos) {
-        long deadline = startNanos + config.queueDeadline().toNanos();
-        boolean inQueue = false;
-        lock.lock();
-        try {
-            while (true) {
-                if (pool.draining()) {
-                    return new Rejected("function '" + pool.name() + "' was unregistered while waiting");
-                }
-                Slot warm = pool.takeWarm();
-                if (warm != null) {
-                    return new Admitted(warm, false, List.of());
-                }
-                long now = clock.millis();
-                ResourceVector need = config.accounted(pool.nextLimits());
-                Admission.Decision d = Admission.decide(live(pool), pool.spec().maxConcurrency(), need,
-                        config.capacity().minus(allocated), idleCandidates(now), queued, config.queueCapacity(),
-                        inQueue);
-                switch (d) {
-                    case Admission.Reject r -> {
-                        return new Rejected(r.why());
-                    }
-                    case Admission.Start s -> {
-                        List<Slot> victims = claim(s.victims());
-                        if (victims != null) {
-                            return new Admitted(reserve(pool, victims), true, victims);
-                        }
-                        // a victim was taken meanwhile: decide again
-                    }
-                    case Admission.Wait w -> {
-                        if (!inQueue) {
-                            inQueue = true;
-                            queued++;
-                            watchers++;
-                            pool.queued(1);
-                        }
-                        long left = deadline - System.nanoTime();
-                        if (left <= 0) {
-                            return new Rejected("no capacity within " + config.queueDeadline().toMillis()
-                                    + " ms: " + w.why());
-                        }
-                        changed.awaitNanos(left);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Rejected("interrupted while waiting for capacity");
-        } finally {
-            if (inQueue) {
-                queued--;
-                watchers--;
-                pool.queued(-1);
-            }
-            lock.unlock();
-        }
-    }
-
-    /** Under the lock: gives the victims' budget to a new STARTING slot of {@code pool}. */
-    private Slot reserve(FunctionPool pool, List<Slot> victims) {
-        ResourceVector a = allocated;
-        for (Slot v : victims) {
-            a = a.minus(v.budget());
-        }
-        ResourceVector limits = pool.nextLimits();
-        Slot slot = new Slot(ids.incrementAndGet(), pool, limits, config.accounted(limits), pool.raised());
-        allocated = a.plus(slot.budget());
-        pool.add(slot);
-        return slot;
-    }
-
-    /** Claims every candidate by CAS WARM to COOLING, or none (null) if one was taken meanwhile. */
-    private List<Slot> claim(List<Victims.Candidate> candidates) {
-        List<Slot> claimed = new ArrayList<>();
-        for (Victims.Candidate c : candidates) {
-            Slot s = findSlot(c.slotId());
-            if (s == null || !s.transition(Slot.State.WARM, Slot.State.COOLING)) {
-                claimed.forEach(x -> x.transition(Slot.State.COOLING, Slot.State.WARM));
-                return null;
-            }
-            claimed.add(s);
-        }
-        return claimed;
-    }
-
-    private Slot findSlot(long id) {
-        for (FunctionPool p : pools.values()) {
-            for (Slot s : p.slots()) {
-                if (s.id() == id) {
-                    return s;
-                }
-            }
-        }
-        return null;
-    }
-
-    /** Idle sandboxes of every function, valued by their policy, for eviction. */
-    private List<Victims.Candidate> idleCandidates(long now) {
-        List<Victims.Candidate> out = new ArrayList<>();
-        for (FunctionPool p : pools.values()) {
-            double value = Double.NaN;
-            for (Slot s : p.slots()) {
-                if (s.state() == Slot.State.WARM) {
-                    if (Double.isNaN(value)) {
-                        value = p.retentionValue(now);
-                    }
-                    out.add(new Victims.Candidate(s.id(), s.budget(), value, s.idleSinceMillis()));
-                }
-            }
-        }
-        return out;
-    }
-
-    private static int live(FunctionPool pool) {
-        int n = 0;
-        for (Slot s : pool.slots()) {
-            Slot.State st = s.state();
-            if (st == Slot.State.STARTING || st == Slot.State.WARM || st == Slot.State.BUSY) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** Creates the slot's sandbox; returns null on success, else why it failed (the slot is then removed). */
+    /** Creates the slot's sandbox; returns null on success, else why it failed (the slot is then retired). */
     private String startSandbox(Slot slot) {
         FunctionSpec spec = slot.pool().spec();
         try {
@@ -406,122 +235,36 @@ public final class Orchestrator implements AutoCloseable {
             return null;
         } catch (RuntimeException e) {
             slot.failure(e instanceof SandboxException se ? se.kind() : ExitKind.INIT_FAILURE);
-            slot.transition(Slot.State.STARTING, Slot.State.REMOVED);
-            slot.pool().remove(slot);
-            free(slot);
+            pool.retire(slot);
             LOG.warn("starting a sandbox of '{}' failed: {}", spec.name(), e.getMessage());
             return "sandbox of '" + spec.name() + "' failed to start: " + e.getMessage();
         }
     }
 
-    private void retireEvicted(Slot victim) {
-        victim.pool().evicted(clock.millis());
-        LOG.debug("evicting idle {} of '{}' for capacity", victim, victim.pool().name());
-        close(victim);
-    }
+    // ---- for the housekeeper ----
 
-    /** Closes a COOLING (or BUSY, broken) slot, removes it and frees its budget. */
-    void retire(Slot slot) {
-        close(slot);
-        free(slot);
-    }
-
-    private static void close(Slot slot) {
-        Sandbox sb = slot.sandbox();
-        try {
-            if (sb != null) {
-                sb.close();
-            }
-        } catch (RuntimeException e) {
-            LOG.warn("closing {} failed: {}", slot, e.getMessage());
-        } finally {
-            slot.transition(slot.state(), Slot.State.REMOVED);
-            slot.pool().remove(slot);
-        }
-    }
-
-    private void free(Slot slot) {
-        lock.lock();
-        try {
-            if (slot.freeBudgetOnce()) {
-                allocated = allocated.minus(slot.budget());
-            }
-            changed.signalAll();
-        } finally {
-            lock.unlock();
-        }
-    }
-
-    /** Wakes waiters after a sandbox became warm; costs nothing when nobody waits. */
-    private void signal() {
-        if (watchers > 0) {
-            lock.lock();
-            try {
-                changed.signalAll();
-            } finally {
-                lock.unlock();
-            }
-        }
-    }
-
-    // ---- actuator for the housekeeper ----
-
-    /** The host budget. */
-    ResourceVector capacity() {
-        return config.capacity();
-    }
-
-    /** What sandboxes take of the budget now. */
-    ResourceVector allocated() {
-        return allocated;
-    }
-
-    /** What the next sandbox of {@code pool} takes of the budget. */
-    ResourceVector budget(FunctionPool pool) {
-        return config.accounted(pool.nextLimits());
-    }
-
-    /** The pools, for the housekeeper. */
-    List<FunctionPool> pools() {
-        return List.copyOf(pools.values());
+    /** The pool of every function. */
+    WarmPool pool() {
+        return pool;
     }
 
     /**
-     * Starts one sandbox of {@code pool} ahead of demand if the budget allows it without evicting and the
+     * Starts one sandbox of {@code fn} ahead of demand if the budget allows it without evicting and the
      * function is below its cap; completes with the slot once warm (or failed), or is null when not started.
      */
-    CompletableFuture<Slot> prewarm(FunctionPool pool) {
-        Slot slot;
-        lock.lock();
-        try {
-            ResourceVector need = config.accounted(pool.nextLimits());
-            if (pool.draining() || live(pool) >= pool.spec().maxConcurrency()
-                    || !config.capacity().minus(allocated).fits(need)) {
-                return null;
-            }
-            slot = reserve(pool, List.of());
-        } finally {
-            lock.unlock();
+    CompletableFuture<Slot> prewarm(FunctionPool fn) {
+        Slot slot = pool.reserveForPrewarm(fn);
+        if (slot == null) {
+            return null;
         }
         return CompletableFuture.supplyAsync(() -> {
             long t0 = System.nanoTime();
             if (startSandbox(slot) == null) {
-                pool.coldStartMillis(millis(System.nanoTime() - t0));
-                slot.idleSince(clock.millis());
-                slot.transition(Slot.State.STARTING, Slot.State.WARM);
-                signal();
+                fn.coldStartMillis(millis(System.nanoTime() - t0));
+                pool.warmed(slot, Slot.State.STARTING);
             }
             return slot;
         }, starters);
-    }
-
-    /** Releases an idle slot (CAS WARM to COOLING, then close); false if it was taken meanwhile. */
-    boolean release(Slot slot) {
-        if (!slot.transition(Slot.State.WARM, Slot.State.COOLING)) {
-            return false;
-        }
-        retire(slot);
-        return true;
     }
 
     /** Runs one housekeeping round as of {@code now}: applies the plan, retires dead idle sandboxes. */
@@ -529,7 +272,7 @@ public final class Orchestrator implements AutoCloseable {
         return housekeeper.tick(now);
     }
 
-    /** Waits until every execution record so far was handed to history (tests, shutdown). */
+    /** Waits until every execution so far was accounted and its record handed to history (tests, shutdown). */
     public void flushRecords() {
         try {
             monitor.flush();
@@ -541,22 +284,15 @@ public final class Orchestrator implements AutoCloseable {
 
     /** A snapshot of every pool, the budget, the queue and the isolation backend. */
     public EngineStatus status() {
-        List<EngineStatus.FunctionStatus> fs = pools.values().stream()
+        List<EngineStatus.FunctionStatus> fs = pool.all().stream()
                 .sorted(Comparator.comparing(FunctionPool::name))
                 .map(p -> new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
                         p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(),
                         p.raised(), p.window(), p.lastArrivalMillis(), p.coldStartMillis()))
                 .toList();
-        ResourceVector a = allocated;
+        ResourceVector a = pool.allocated();
         Isolation iso = factory.isolation();
-        int q;
-        lock.lock();
-        try {
-            q = queued;
-        } finally {
-            lock.unlock();
-        }
-        return new EngineStatus(fs, config.capacity(), a, config.capacity().minus(a), q, iso.backend(),
+        return new EngineStatus(fs, config.capacity(), a, config.capacity().minus(a), pool.queued(), iso.backend(),
                 iso.isolated(), iso.reason(), recorder.dropped());
     }
 

@@ -15,46 +15,46 @@ class AdmissionTest {
 
     @Test
     void startsWhenTheBudgetHasRoom() {
-        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 200 * MB), NO_IDLE, 0, 8, false);
+        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 200 * MB), NO_IDLE, 0, 8, false, 0);
         assertThat(d).isEqualTo(new Admission.Start(List.of()));
     }
 
     @Test
     void startsAfterEvictingWhenIdleSandboxesMakeRoom() {
-        var idle = List.of(new Victims.Candidate(7, ResourceVector.of(0.5, 100 * MB), 1, 0));
-        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), idle, 0, 8, false);
+        var idle = List.of(new Victims.Candidate(7, "other", ResourceVector.of(0.5, 100 * MB), 1, 0));
+        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), idle, 0, 8, false, 0);
         assertThat(d).isEqualTo(new Admission.Start(idle));
     }
 
     @Test
     void waitsWhenTheFunctionIsAtItsCapEvenWithBudget() {
-        var d = Admission.decide(4, 4, NEED, ResourceVector.of(8, 8000 * MB), NO_IDLE, 0, 8, false);
+        var d = Admission.decide(4, 4, NEED, ResourceVector.of(8, 8000 * MB), NO_IDLE, 0, 8, false, 0);
         assertThat(d).isInstanceOf(Admission.Wait.class);
         assertThat(((Admission.Wait) d).why()).contains("all 4 sandboxes");
     }
 
     @Test
     void waitsWhenCapacityIsShortAndTheQueueHasRoom() {
-        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 7, 8, false);
+        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 7, 8, false, 0);
         assertThat(d).isInstanceOf(Admission.Wait.class);
     }
 
     @Test
     void rejectsWithQueueFullWhenTheQueueIsFull() {
-        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 8, 8, false);
+        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 8, 8, false, 0);
         assertThat(d).isInstanceOf(Admission.Reject.class);
         assertThat(((Admission.Reject) d).why()).startsWith("queue full (8 waiting)");
     }
 
     @Test
     void aRequestAlreadyQueuedKeepsItsPlace() {
-        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 8, 8, true);
+        var d = Admission.decide(0, 4, NEED, ResourceVector.of(1, 50 * MB), NO_IDLE, 8, 8, true, 0);
         assertThat(d).isInstanceOf(Admission.Wait.class);
     }
 
     @Test
     void aZeroQueueRejectsAtOnce() {
-        var d = Admission.decide(1, 1, NEED, ResourceVector.of(8, 8000 * MB), NO_IDLE, 0, 0, false);
+        var d = Admission.decide(1, 1, NEED, ResourceVector.of(8, 8000 * MB), NO_IDLE, 0, 0, false, 0);
         assertThat(d).isInstanceOf(Admission.Reject.class);
     }
 }

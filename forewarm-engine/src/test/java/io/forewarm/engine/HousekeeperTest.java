@@ -1,6 +1,7 @@
 package io.forewarm.engine;
 
 import io.forewarm.core.ExitKind;
+import io.forewarm.core.ResourceVector;
 import io.forewarm.predict.plan.Plan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +14,7 @@ import java.time.Instant;
 import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The housekeeper as timelines: a hand-moved clock and explicit ticks, real sandboxes started and closed.
@@ -94,6 +96,30 @@ class HousekeeperTest {
     }
 
     @Test
+    void aPrewarmOfMoreValueEvictsTheCheapestIdleSandboxWhenMemoryIsShort() {
+        MutableClock clock = new MutableClock(T0);
+        // Room for two 64 MB sandboxes, not three.
+        EngineConfig small = TestRig.config().withCapacity(ResourceVector.of(2, 160 * TestRig.MB));
+        try (Orchestrator engine = rig.engine(small, clock)) {
+            engine.register(testFn("valuable").build(), "test-window:from=60000,keep=60000,value=100");
+            engine.register(testFn("cheap-a").build(), "test-window:keep=600000,value=1");
+            engine.register(testFn("cheap-b").build(), "test-window:keep=600000,value=2");
+            engine.invoke("valuable", bytes("echo:x"));
+            engine.tick(clock.advance(Duration.ofSeconds(1))); // released until its window opens
+            engine.invoke("cheap-a", bytes("echo:x"));
+            engine.invoke("cheap-b", bytes("echo:x"));
+
+            Housekeeper.Round round = engine.tick(clock.advance(Duration.ofSeconds(58))).awaitPrewarms();
+            assertThat(round.plan().releases()).extracting(Plan.Release::function, Plan.Release::cause)
+                    .containsExactly(tuple("cheap-a",
+                            Plan.Cause.EVICTED_FOR_CAPACITY));
+            assertThat(warm(engine, "valuable")).isEqualTo(1);
+            assertThat(warm(engine, "cheap-a")).isZero();
+            assertThat(warm(engine, "cheap-b")).isEqualTo(1);
+        }
+    }
+
+    @Test
     void keepAliveKeepsTheSandboxForItsMinutesThenReleasesIt() {
         MutableClock clock = new MutableClock(T0);
         try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
@@ -104,6 +130,25 @@ class HousekeeperTest {
             assertThat(engine.invoke("kept", bytes("echo:y")).cold()).isFalse();
             assertThat(engine.tick(clock.advance(Duration.ofSeconds(61))).released()).isEqualTo(1);
             assertThat(warm(engine, "kept")).isZero();
+        }
+    }
+
+    @Test
+    void aWorkerThatDiedWhileIdleIsRetiredBeforeARequestMeetsIt() throws InterruptedException {
+        MutableClock clock = new MutableClock(T0);
+        try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
+            engine.register(testFn("mortal").build(), "fixed:10");
+            assertThat(engine.invoke("mortal", bytes("exit-later:0.1")).exit()).isEqualTo(ExitKind.OK);
+            int retired = 0;
+            long deadline = System.nanoTime() + 20_000_000_000L;
+            while (retired == 0 && System.nanoTime() < deadline) {
+                retired = engine.tick(clock.advance(Duration.ofMillis(100))).released();
+                Thread.sleep(20);
+            }
+            assertThat(retired).isEqualTo(1);
+            InvokeResult next = engine.invoke("mortal", bytes("echo:alive"));
+            assertThat(next.exit()).isEqualTo(ExitKind.OK);
+            assertThat(next.cold()).isTrue();
         }
     }
 

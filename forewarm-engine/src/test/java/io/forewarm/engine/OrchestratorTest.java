@@ -32,9 +32,14 @@ class OrchestratorTest {
 
     private TestRig rig;
 
+    /** The sandboxes the tests run on: the host's detected backend. */
+    TestRig newRig() {
+        return new TestRig();
+    }
+
     @BeforeAll
     void rig() {
-        rig = new TestRig();
+        rig = newRig();
     }
 
     @AfterAll
@@ -124,7 +129,29 @@ class OrchestratorTest {
     }
 
     @Test
-    void underPressureTheIdleSandboxOfLeastValuePerMegabyteIsEvicted() {
+    void waitersAreServedInTheOrderTheyCame() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Orchestrator engine = engine(TestRig.config().withQueue(4, Duration.ofSeconds(20)))) {
+            engine.register(testFn("fifo").maxConcurrency(1).build());
+            Future<InvokeResult> busy = pool.submit(() -> engine.invoke("fifo", bytes("sleep:0.5")));
+            await(() -> engine.status().function("fifo").busy() == 1);
+            Future<?> first = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:first")).output())));
+            await(() -> engine.status().queued() == 1);
+            Future<?> second = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:second"))
+                    .output())));
+            await(() -> engine.status().queued() == 2);
+            busy.get();
+            first.get();
+            second.get();
+            assertThat(served).containsExactly("first", "second");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void underPressureTheIdleSandboxOfLeastValueIsEvicted() {
         // Room for two 64 MB sandboxes, not three.
         EngineConfig config = TestRig.config().withCapacity(ResourceVector.of(2, 160 * MB));
         try (Orchestrator engine = engine(config)) {
@@ -305,6 +332,19 @@ class OrchestratorTest {
     }
 
     @Test
+    void theDefaultPolicyDrivesAFunctionRegisteredWithoutOne() {
+        String defaultPolicy = EngineConfig.defaults().defaultPolicy();
+        try (Orchestrator engine = engine(TestRig.config().withDefaultPolicy(defaultPolicy))) {
+            engine.register(testFn("defaulted").build());
+            engine.invoke("defaulted", bytes("echo:1"));
+            engine.invoke("defaulted", bytes("echo:2"));
+            EngineStatus.FunctionStatus s = engine.status().function("defaulted");
+            assertThat(s.policy()).isEqualTo(defaultPolicy);
+            assertThat(s.window()).as("the window returned at the last arrival").isNotNull();
+        }
+    }
+
+    @Test
     void registrationRejectsWhatCannotWork() {
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("twice").build());
@@ -314,6 +354,9 @@ class OrchestratorTest {
                     .hasMessageContaining("'huge' needs").hasMessageContaining("host capacity");
             assertThatThrownBy(() -> engine.register(testFn("typo").build(), "fixed:keep=1,kep=2"))
                     .hasMessageContaining("kep=2");
+            assertThatThrownBy(() -> engine.invoke("twice", null)).hasMessageContaining("payload of 'twice' is null");
+            assertThatThrownBy(() -> engine.register(testFn("seer").build(), "oracle"))
+                    .hasMessageContaining("'oracle' needs foresight");
         }
     }
 

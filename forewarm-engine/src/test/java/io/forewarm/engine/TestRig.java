@@ -38,6 +38,8 @@ final class TestRig implements AutoCloseable {
     static final Path SCRATCH = Path.of("/var/tmp/forewarm-engine-test-scratch");
     static final Path SHIM = Path.of("../runtimes/python/forewarm_runtime.py").toAbsolutePath().normalize();
     static final Path ECHO = Path.of("../forewarm-examples/src/main/python/echo.py").toAbsolutePath().normalize();
+    /** Keeps Python from writing bytecode caches next to the example sources. */
+    private static final java.util.Map<String, String> NO_PYC = java.util.Map.of("PYTHONDONTWRITEBYTECODE", "1");
     private static String python;
 
     final SandboxFactory factory;
@@ -45,10 +47,16 @@ final class TestRig implements AutoCloseable {
     private final long processesBefore;
     private final Set<String> cgroupsBefore;
 
+    /** Sandboxes on the backend this host detects (cgroups when root). */
     TestRig() {
+        this(SandboxConfig.Backend.AUTO);
+    }
+
+    /** Sandboxes on {@code backend}. */
+    TestRig(SandboxConfig.Backend backend) {
         processesBefore = ProcessHandle.current().descendants().count();
         cgroupsBefore = cgroups();
-        factory = SandboxFactories.detect(SandboxConfig.defaults().withPlace(PARENT, SCRATCH));
+        factory = SandboxFactories.detect(SandboxConfig.defaults().withBackend(backend).withPlace(PARENT, SCRATCH));
     }
 
     /** An orchestrator recording into {@link #records}, with a small, explicit budget. */
@@ -88,22 +96,24 @@ final class TestRig implements AutoCloseable {
     /** The test function (enginefn.py) on the Python shim. */
     static FunctionSpec.Builder testFn(String name) {
         return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER,
-                List.of(python(), SHIM.toString(), resource("enginefn.py").toString()))
+                List.of(python(), SHIM.toString(), resource("enginefn.py").toString())).env(NO_PYC)
                 .limits(ResourceVector.of(0.5, 64 * MB)).timeout(Duration.ofSeconds(10));
     }
 
     /** The example echo worker on the Python shim. */
     static FunctionSpec.Builder echo(String name) {
         return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(python(), SHIM.toString(),
-                ECHO.toString())).limits(ResourceVector.of(0.5, 64 * MB));
+                ECHO.toString())).env(NO_PYC).limits(ResourceVector.of(0.5, 64 * MB));
     }
 
     /** The example slow-init JVM worker ({@link SlowInit}): about 300 ms of initialization after JVM start. */
     static FunctionSpec.Builder slowInitJvm(String name) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         String cp = location(SlowInit.class) + File.pathSeparator + location(Worker.class);
-        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xmx128m", "-Xss512k",
-                        "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", cp, SlowInit.class.getName()))
+        // The JVM writes its own warnings to stdout by default, where they would break the frames: stderr.
+        return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xlog:disable",
+                        "-Xlog:all=warning:stderr", "-Xmx128m", "-Xss512k", "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1", "-cp", cp, SlowInit.class.getName()))
                 .limits(ResourceVector.of(1, 384 * MB)).initTimeout(Duration.ofSeconds(30))
                 .timeout(Duration.ofSeconds(10));
     }

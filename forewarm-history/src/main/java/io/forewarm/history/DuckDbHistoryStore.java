@@ -19,7 +19,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -69,7 +69,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
     private DuckDbHistoryStore(HistoryOptions options, DuckDBConnection writer) throws SQLException {
         this.options = options;
         this.name = options.describe();
-        this.buffer = new ArrayBlockingQueue<>(options.bufferCapacity());
+        this.buffer = new LinkedBlockingQueue<>(options.bufferCapacity());
         this.writer = writer;
         try (Statement s = writer.createStatement()) {
             for (String ddl : DuckDbSchema.CREATE) {

@@ -11,6 +11,9 @@ final class DuckDbSchema {
     }
 
     static final String[] CREATE = {
+        // Fewer, larger automatic checkpoints: each one recompresses the open row group, and at the 16 MB
+        // default that work recurs every few batches under heavy ingest.
+        "SET checkpoint_threshold = '256MB'",
         "CREATE TABLE IF NOT EXISTS functions (id INTEGER PRIMARY KEY, name VARCHAR NOT NULL UNIQUE)",
         """
         CREATE TABLE IF NOT EXISTS executions (

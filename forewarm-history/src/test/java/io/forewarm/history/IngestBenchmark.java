@@ -1,0 +1,64 @@
+package io.forewarm.history;
+
+import io.forewarm.core.ExecutionRecord;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Random;
+
+/**
+ * Ingest throughput through {@link HistoryStore#append}: one producer appends {@code n} records (default
+ * 1,000,000) to a DuckDB file store with default options, then flushes. Run by hand:
+ * {@code java -cp <test classpath> io.forewarm.history.IngestBenchmark [n [batchSize]]}.
+ */
+final class IngestBenchmark {
+
+    private IngestBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
+        int batch = args.length > 1 ? Integer.parseInt(args[1]) : HistoryOptions.DEFAULT_BATCH_SIZE;
+        Random rnd = new Random(1);
+        ExecutionRecord[] records = new ExecutionRecord[n];
+        for (int i = 0; i < n; i++) {
+            ExecutionRecord r = Fixtures.random(rnd, 1000, 1);
+            // arrivals in order, ~2,000 per second across 1,000 functions
+            records[i] = new ExecutionRecord(r.function(), Fixtures.T0.plusNanos(i * 500_000L), r.queueMillis(),
+                    r.cold(), r.initMillis(), r.runMillis(), r.cpuMillis(), r.peakMemoryBytes(), r.ioReadBytes(),
+                    r.ioWriteBytes(), r.netBytes(), r.exit(), r.limits(), r.limitRaised());
+        }
+        Path dir = Files.createTempDirectory("forewarm-ingest");
+        Path file = dir.resolve("ingest.duckdb");
+        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file).withBatchSize(batch))) {
+            var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean();
+            long cpuStart = os.getProcessCpuTime();
+            long start = System.nanoTime();
+            for (ExecutionRecord r : records) {
+                store.append(r);
+            }
+            long appended = System.nanoTime();
+            store.flush();
+            long flushed = System.nanoTime();
+            long cpu = os.getProcessCpuTime() - cpuStart;
+            long total = 0;
+            for (String fn : store.functions()) {
+                total += Arrays.stream(store.arrivalsPerMinute(fn, Fixtures.T0, 60)).sum();
+            }
+            System.out.printf("appended %,d records: append() calls %.0f ms, until flushed %.0f ms -> %,.0f rows/s"
+                            + "; process cpu %.0f ms (%,.0f rows per cpu-second); rolled-up arrivals %,d%n", n,
+                    (appended - start) / 1e6, (flushed - start) / 1e6, n / ((flushed - start) / 1e9), cpu / 1e6,
+                    n / (cpu / 1e9), total);
+            if (total != n) {
+                throw new IllegalStateException("rollups count " + total + " arrivals, expected " + n);
+            }
+        } finally {
+            try (var files = Files.list(dir)) {
+                files.forEach(p -> p.toFile().delete());
+            }
+            Files.delete(dir);
+        }
+    }
+}
