@@ -16,6 +16,7 @@ import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -33,8 +34,9 @@ import java.util.function.Consumer;
  *
  * <p>{@link #append} only validates the record and puts it in a bounded buffer. One writer thread drains the
  * buffer into batches and writes a batch when it is full or {@code batchInterval} after the previous write:
- * DuckDB's appender fills a temporary staging table, and one transaction moves the batch into the raw table
- * and folds it into the per-minute rollups, so raw rows and rollups never disagree. When the buffer is full,
+ * DuckDB's appender writes the raw rows (and commits them), then one transaction folds them into the
+ * per-minute rollups and moves a watermark; opening the store rolls up any rows above the watermark, so after
+ * a crash raw rows and rollups agree again. When the buffer is full,
  * {@code append} blocks until the writer has made room: back-pressure slows the producer instead of dropping
  * history. A committed batch survives kill -9 (DuckDB's write-ahead log), so a crash loses at most the
  * records of the last batch interval; {@link #close} writes everything and checkpoints.
@@ -60,6 +62,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
     private final DuckDBConnection writer;
     private final DuckDBConnection reader;
     private final Map<String, Integer> functionIds = new HashMap<>();
+    // Guarded by the reader's monitor, like the reader itself: preparing costs more than a small query.
+    private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
     private final Thread writerThread;
     private long nextSeq;
     private int nextFunctionId;
@@ -75,12 +79,13 @@ public final class DuckDbHistoryStore implements HistoryStore {
             for (String ddl : DuckDbSchema.CREATE) {
                 s.execute(ddl);
             }
-            try (ResultSet rs = s.executeQuery(DuckDbSchema.MAX_SEQ)) {
+            try (ResultSet rs = s.executeQuery(DuckDbSchema.NEXT_SEQ)) {
                 rs.next();
-                nextSeq = rs.getLong(1) + 1;
+                nextSeq = rs.getLong(1);
             }
         }
         loadFunctionIds();
+        recoverRollups();
         this.reader = writer.duplicate();
         this.writerThread = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(this::runWriter);
         writerThread.start();
@@ -107,10 +112,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     @Override
     public void flush() {
-        await(enqueue(new Barrier(new CompletableFuture<>(), false)));
+        Barrier barrier = new Barrier(new CompletableFuture<>(), false);
+        enqueue(barrier);
+        await(barrier);
     }
 
-    private Barrier enqueue(Object item) {
+    private void enqueue(Object item) {
         ReentrantReadWriteLock.ReadLock lock = gate.readLock();
         lock.lock();
         try {
@@ -122,7 +129,6 @@ public final class DuckDbHistoryStore implements HistoryStore {
         } finally {
             lock.unlock();
         }
-        return item instanceof Barrier b ? b : null;
     }
 
     private void await(Barrier barrier) {
@@ -193,7 +199,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 write(batch);
                 nextWrite = now + intervalNanos;
             }
-            if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null) {
+            if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null && !closed) {
                 nextRetention = now + retentionNanos;
                 try {
                     applyRetention(options.clock().instant());
@@ -224,54 +230,75 @@ public final class DuckDbHistoryStore implements HistoryStore {
     }
 
     private void writeBatch(List<ExecutionRecord> batch) throws SQLException {
-        Map<String, Integer> added = new HashMap<>();
-        long seq = nextSeq;
-        int fid = nextFunctionId;
-        try (DuckDBAppender app = writer.createAppender("temp", "main", "staging")) {
+        registerFunctions(batch);
+        long first = nextSeq;
+        // The appender commits by itself; the rollup transaction below records how far it got.
+        try (DuckDBAppender app = writer.createAppender("executions")) {
             for (ExecutionRecord r : batch) {
-                Integer id = functionIds.get(r.function());
-                if (id == null) {
-                    id = added.get(r.function());
-                    if (id == null) {
-                        id = fid++;
-                        added.put(r.function(), id);
-                    }
-                }
-                appendRow(app, seq++, id, r);
+                appendRow(app, nextSeq++, functionIds.get(r.function()), r);
             }
         }
-        writer.setAutoCommit(false);
-        try {
-            if (!added.isEmpty()) {
-                try (PreparedStatement ps = writer.prepareStatement(DuckDbSchema.INSERT_FUNCTION)) {
-                    for (Map.Entry<String, Integer> e : added.entrySet()) {
-                        ps.setInt(1, e.getValue());
-                        ps.setString(2, e.getKey());
-                        ps.executeUpdate();
-                    }
+        rollUp(first, nextSeq);
+    }
+
+    /** Gives new function names their ids, committed before any raw row can refer to them. */
+    private void registerFunctions(List<ExecutionRecord> batch) throws SQLException {
+        Map<String, Integer> added = new LinkedHashMap<>();
+        for (ExecutionRecord r : batch) {
+            if (!functionIds.containsKey(r.function()) && !added.containsKey(r.function())) {
+                added.put(r.function(), nextFunctionId + added.size());
+            }
+        }
+        if (added.isEmpty()) {
+            return;
+        }
+        inTransaction(() -> {
+            try (PreparedStatement ps = writer.prepareStatement(DuckDbSchema.INSERT_FUNCTION)) {
+                for (Map.Entry<String, Integer> e : added.entrySet()) {
+                    ps.setInt(1, e.getValue());
+                    ps.setString(2, e.getKey());
+                    ps.executeUpdate();
                 }
             }
-            try (Statement s = writer.createStatement()) {
-                s.executeUpdate(DuckDbSchema.MOVE_STAGED);
-                s.executeUpdate(DuckDbSchema.ROLL_UP_STAGED);
-                s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
-            }
+            return 0L;
+        });
+        functionIds.putAll(added);
+        nextFunctionId += added.size();
+    }
+
+    /** Folds raw rows {@code [from, to)} into the rollups and moves the watermark, in one transaction. */
+    private void rollUp(long from, long to) throws SQLException {
+        inTransaction(() -> {
+            update(DuckDbSchema.ROLL_UP, from, to);
+            return update(DuckDbSchema.SET_WATERMARK, to);
+        });
+    }
+
+    /** Rolls up raw rows a crash left behind between their commit and their batch's rollup. */
+    private void recoverRollups() throws SQLException {
+        long watermark = queryLong(DuckDbSchema.WATERMARK);
+        if (watermark < nextSeq) {
+            LOG.info("{}: rolling up {} records written just before an unclean shutdown", name, nextSeq - watermark);
+            rollUp(watermark, nextSeq);
+        }
+    }
+
+    /** A unit of work on the writer connection. */
+    private interface Work {
+        long run() throws SQLException;
+    }
+
+    private long inTransaction(Work work) throws SQLException {
+        writer.setAutoCommit(false);
+        try {
+            long result = work.run();
             writer.commit();
+            return result;
         } catch (SQLException | RuntimeException e) {
             writer.rollback();
             throw e;
         } finally {
             writer.setAutoCommit(true);
-            clearStaging();
-        }
-        functionIds.putAll(added);
-        nextSeq = seq;
-        nextFunctionId = fid;
-    }
-
-    private void clearStaging() throws SQLException {
-        try (Statement s = writer.createStatement()) {
-            s.executeUpdate(DuckDbSchema.CLEAR_STAGED);
         }
     }
 
@@ -330,7 +357,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
                 rollupsByAge = update(DuckDbSchema.DELETE_ROLLUPS_BEFORE, minute)
                         + update(DuckDbSchema.DELETE_SEALED_BEFORE, minute);
             }
-            long sealed = seal(RollupSealing.sealBeforeMinute(now));
+            long sealed = seal(RollupSealing.sealBeforeMinute(now, queryLong(DuckDbSchema.OLDEST_HOT_MINUTE)));
             if (rawByAge + rollupsByAge > 0) {
                 checkpoint(); // so the byte count below sees the freed blocks
             }
@@ -364,18 +391,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
     private long seal(long beforeMinute) throws SQLException {
-        writer.setAutoCommit(false);
-        try {
+        return inTransaction(() -> {
             long moved = update(DuckDbSchema.SEAL_ROLLUPS, beforeMinute);
             update(DuckDbSchema.DELETE_SEALED_FROM_HOT, beforeMinute);
-            writer.commit();
             return moved;
-        } catch (SQLException | RuntimeException e) {
-            writer.rollback();
-            throw e;
-        } finally {
-            writer.setAutoCommit(true);
-        }
+        });
     }
 
     private long update(String sql, long... params) throws SQLException {
@@ -389,7 +409,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     /** Bytes in the database's used blocks (0 for an in-memory database); what the byte limit is held to. */
     long usedBytes() {
-        return read("database size", conn -> queryLong(conn, DuckDbSchema.USED_BYTES));
+        return read("database size", () -> queryLong(reader, DuckDbSchema.USED_BYTES));
     }
 
     private long queryLong(String sql) throws SQLException {
@@ -410,16 +430,26 @@ public final class DuckDbHistoryStore implements HistoryStore {
 
     // ---- queries ----
 
-    /** A query body run on the reader connection. */
+    /** A query body run on the reader connection, under its monitor. */
     private interface Query<T> {
-        T run(DuckDBConnection conn) throws SQLException;
+        T run() throws SQLException;
+    }
+
+    /** The reader's statement for {@code sql}, prepared once; call only while holding the reader's monitor. */
+    private PreparedStatement prepared(String sql) throws SQLException {
+        PreparedStatement ps = readerStatements.get(sql);
+        if (ps == null) {
+            ps = reader.prepareStatement(sql);
+            readerStatements.put(sql, ps);
+        }
+        return ps;
     }
 
     private <T> T read(String what, Query<T> query) {
         synchronized (reader) {
             ensureOpen();
             try {
-                return query.run(reader);
+                return query.run();
             } catch (SQLException e) {
                 throw new HistoryException(what + " on " + name + " failed: " + e.getMessage(), e);
             }
@@ -431,13 +461,12 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("records of " + function, conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_OF)) {
-                ps.setString(1, function);
-                ps.setLong(2, Records.boundMicros(from));
-                ps.setLong(3, Records.boundMicros(to));
-                return collect(ps, out::add);
-            }
+        read("records of " + function, () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.RECORDS_OF);
+            ps.setString(1, function);
+            ps.setLong(2, Records.boundMicros(from));
+            ps.setLong(3, Records.boundMicros(to));
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -446,12 +475,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
     public void forEach(Instant from, Instant to, Consumer<? super ExecutionRecord> sink) {
         Records.checkRange(from, to);
         Objects.requireNonNull(sink, "sink");
-        read("records", conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.RECORDS_ALL)) {
-                ps.setLong(1, Records.boundMicros(from));
-                ps.setLong(2, Records.boundMicros(to));
-                return collect(ps, sink);
-            }
+        read("records", () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.RECORDS_ALL);
+            ps.setLong(1, Records.boundMicros(from));
+            ps.setLong(2, Records.boundMicros(to));
+            return collect(ps, sink);
         });
     }
 
@@ -459,11 +487,10 @@ public final class DuckDbHistoryStore implements HistoryStore {
     public List<ExecutionRecord> latest(int n) {
         requirePositive(n);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records", conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_ALL)) {
-                ps.setInt(1, n);
-                return collect(ps, out::add);
-            }
+        read("latest records", () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.LATEST_ALL);
+            ps.setInt(1, n);
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -473,12 +500,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         requirePositive(n);
         List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records of " + function, conn -> {
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.LATEST_OF)) {
-                ps.setString(1, function);
-                ps.setInt(2, n);
-                return collect(ps, out::add);
-            }
+        read("latest records of " + function, () -> {
+            PreparedStatement ps = prepared(DuckDbSchema.LATEST_OF);
+            ps.setString(1, function);
+            ps.setInt(2, n);
+            return collect(ps, out::add);
         });
         return out;
     }
@@ -498,17 +524,16 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
         long first = Records.minuteOf(Records.boundMicros(from));
         long[] buckets = new long[minutes];
-        read("arrivals of " + function, conn -> {
-            Integer fn = functionId(conn, function);
+        read("arrivals of " + function, () -> {
+            Integer fn = functionId(function);
             if (fn == null || minutes == 0) {
                 return null;
             }
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ARRIVALS)) {
-                bindRollupRange(ps, fn, first, first + minutes);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
-                    }
+            PreparedStatement ps = prepared(DuckDbSchema.ARRIVALS);
+            bindRollupRange(ps, fn, first, first + minutes);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
                 }
             }
             return null;
@@ -521,20 +546,19 @@ public final class DuckDbHistoryStore implements HistoryStore {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
         List<MinuteRollup> out = new ArrayList<>();
-        read("rollups of " + function, conn -> {
-            Integer fn = functionId(conn, function);
+        read("rollups of " + function, () -> {
+            Integer fn = functionId(function);
             if (fn == null) {
                 return null;
             }
-            try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.ROLLUPS)) {
-                bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
-                        Records.firstMinuteFrom(Records.boundMicros(to)));
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
-                                rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), knownOrMinusOne(rs, 6),
-                                knownOrMinusOne(rs, 7), rs.getLong(8)));
-                    }
+            PreparedStatement ps = prepared(DuckDbSchema.ROLLUPS);
+            bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
+                    Records.firstMinuteFrom(Records.boundMicros(to)));
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new MinuteRollup(function, Instant.ofEpochSecond(rs.getLong(1) * 60),
+                            rs.getLong(2), rs.getLong(3), rs.getLong(4), rs.getLong(5), knownOrMinusOne(rs, 6),
+                            knownOrMinusOne(rs, 7), rs.getLong(8)));
                 }
             }
             return null;
@@ -545,8 +569,8 @@ public final class DuckDbHistoryStore implements HistoryStore {
     @Override
     public List<String> functions() {
         List<String> out = new ArrayList<>();
-        read("function names", conn -> {
-            try (Statement s = conn.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_NAMES)) {
+        read("function names", () -> {
+            try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(DuckDbSchema.FUNCTION_NAMES)) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
@@ -565,12 +589,11 @@ public final class DuckDbHistoryStore implements HistoryStore {
         }
     }
 
-    private static Integer functionId(DuckDBConnection conn, String function) throws SQLException {
-        try (PreparedStatement ps = conn.prepareStatement(DuckDbSchema.FUNCTION_ID)) {
-            ps.setString(1, function);
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getInt(1) : null;
-            }
+    private Integer functionId(String function) throws SQLException {
+        PreparedStatement ps = prepared(DuckDbSchema.FUNCTION_ID);
+        ps.setString(1, function);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getInt(1) : null;
         }
     }
 
@@ -636,6 +659,7 @@ public final class DuckDbHistoryStore implements HistoryStore {
             problem = problem == null ? e : problem;
         } finally {
             synchronized (reader) {
+                readerStatements.values().forEach(DuckDbHistoryStore::closeQuietly);
                 closeQuietly(reader);
             }
             closeQuietly(writer);

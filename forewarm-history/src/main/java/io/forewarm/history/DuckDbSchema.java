@@ -33,22 +33,23 @@ final class DuckDbSchema {
         // query reads a few row groups instead of scanning every function's rows. No key: a late arrival
         // for a sealed minute adds a row in `rollups`, and queries add the two tables up.
         "CREATE TABLE IF NOT EXISTS rollups_sealed AS SELECT * FROM rollups LIMIT 0",
-        // A batch is appended here first (the appender is not transactional), then moved into the durable
-        // tables together with its rollups in one transaction.
-        "CREATE TEMP TABLE IF NOT EXISTS staging AS SELECT * FROM executions LIMIT 0",
+        // Raw rows below this sequence number are in the rollups. The appender commits raw rows by itself, so
+        // a crash can come between a batch's rows and its rollups; opening the store rolls up the rest.
+        "CREATE TABLE IF NOT EXISTS rollup_watermark (next_seq BIGINT NOT NULL)",
+        "INSERT INTO rollup_watermark SELECT 0 WHERE NOT EXISTS (SELECT * FROM rollup_watermark)",
     };
 
     static final String INSERT_FUNCTION = "INSERT INTO functions VALUES (?, ?)";
-    static final String MOVE_STAGED = "INSERT INTO executions SELECT * FROM staging";
-    static final String CLEAR_STAGED = "DELETE FROM staging";
+    static final String WATERMARK = "SELECT next_seq FROM rollup_watermark";
+    static final String SET_WATERMARK = "UPDATE rollup_watermark SET next_seq = ?";
 
-    /** Folds the staged batch into the per-minute rollups. */
-    static final String ROLL_UP_STAGED = """
+    /** Folds the raw rows with sequence numbers in {@code [?, ?)} into the per-minute rollups. */
+    static final String ROLL_UP = """
         INSERT INTO rollups
         SELECT fn, epoch_us(date_trunc('minute', arrival)) // 60000000 AS minute, count(*),
                count(*) FILTER (WHERE cold), sum(run_ms), max(run_ms), max(peak_mem_bytes), sum(cpu_ms),
                count(*) FILTER (WHERE exit <> 'OK')
-        FROM staging GROUP BY fn, minute
+        FROM executions WHERE seq >= ? AND seq < ? GROUP BY fn, minute
         ON CONFLICT (fn, minute) DO UPDATE SET
           invocations = invocations + excluded.invocations,
           cold = cold + excluded.cold,
@@ -76,7 +77,8 @@ final class DuckDbSchema {
     static final String FUNCTION_ID = "SELECT id FROM functions WHERE name = ?";
     static final String FUNCTION_NAMES = "SELECT name FROM functions ORDER BY name";
     static final String FUNCTION_IDS = "SELECT name, id FROM functions";
-    static final String MAX_SEQ = "SELECT coalesce(max(seq), -1) FROM executions";
+    /** Retention may have deleted the newest rows, so the watermark also bounds the next sequence number. */
+    static final String NEXT_SEQ = "SELECT greatest(coalesce(max(seq) + 1, 0), (SELECT next_seq FROM rollup_watermark)) FROM executions";
 
     private static final String BOTH_ROLLUPS = """
         (SELECT * FROM rollups WHERE fn = ? AND minute >= ? AND minute < ?
@@ -92,6 +94,7 @@ final class DuckDbSchema {
         FROM """ + BOTH_ROLLUPS + " GROUP BY minute ORDER BY minute";
 
     static final String SEAL_ROLLUPS = "INSERT INTO rollups_sealed SELECT * FROM rollups WHERE minute < ? ORDER BY fn, minute";
+    static final String OLDEST_HOT_MINUTE = "SELECT coalesce(min(minute), 9223372036854775807 // 2) FROM rollups";
     static final String DELETE_SEALED_FROM_HOT = "DELETE FROM rollups WHERE minute < ?";
 
     static final String DELETE_RAW_BEFORE = "DELETE FROM executions WHERE arrival < make_timestamp(?)";

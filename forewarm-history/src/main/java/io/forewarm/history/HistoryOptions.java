@@ -64,7 +64,7 @@ public record HistoryOptions(Path file, int batchSize, Duration batchInterval, i
 
     /** These options with batches of {@code size} records. */
     public HistoryOptions withBatchSize(int size) {
-        return new HistoryOptions(file, size, batchInterval, Math.max(bufferCapacity, size), retention,
+        return new HistoryOptions(file, size, batchInterval, bufferCapacity, retention,
                 retentionEvery, clock);
     }
 

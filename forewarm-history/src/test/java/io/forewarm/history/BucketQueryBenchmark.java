@@ -38,9 +38,19 @@ final class BucketQueryBenchmark {
             try (DuckDbHistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file)
                     .withRetention(RetentionPolicy.KEEP_ALL, Duration.ZERO, java.time.InstantSource.system()))) {
                 measure("hot (keyed table, minute order)", store);
+                Instant now = START.plus(Duration.ofDays(14)).plus(Duration.ofHours(2));
+                long sealed = 0;
+                long longest = 0;
+                int passes = 0;
                 t = System.nanoTime();
-                RetentionResult r = store.applyRetention(START.plus(Duration.ofDays(14)).plus(Duration.ofHours(2)));
-                System.out.printf("sealed %,d rollup rows in %.1f s%n", r.rollupsSealed(), (System.nanoTime() - t) / 1e9);
+                for (long n = 1; n > 0; passes++) {
+                    long pass = System.nanoTime();
+                    n = store.applyRetention(now).rollupsSealed();
+                    sealed += n;
+                    longest = Math.max(longest, System.nanoTime() - pass);
+                }
+                System.out.printf("sealed %,d rollup rows in %d retention passes, %.1f s in all, longest pass %.1f s%n",
+                        sealed, passes, (System.nanoTime() - t) / 1e9, longest / 1e9);
                 measure("sealed (function order)", store);
             }
         } finally {

@@ -240,4 +240,26 @@ class DuckDbHistoryStoreTest {
             }
         }
     }
+
+    @Test
+    void rawRowsCommittedWithoutTheirRollupsAreRolledUpOnOpen() throws Exception {
+        Path file = dir.resolve("recover.duckdb");
+        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file))) {
+            store.append(record("f", T0, 10));
+        }
+        // What a crash between the appender's commit and the rollup transaction leaves: rows above the watermark.
+        try (var c = java.sql.DriverManager.getConnection("jdbc:duckdb:" + file); var s = c.createStatement()) {
+            s.execute("INSERT INTO executions SELECT seq + 1, fn, arrival + INTERVAL 1 MINUTE, queue_ms, cold, init_ms,"
+                    + " 30, cpu_ms, peak_mem_bytes, io_read_bytes, io_write_bytes, net_bytes, exit, limit_cpu,"
+                    + " limit_mem_bytes, limit_disk_bytes, limit_io_bps, limit_net_bps, limit_raised FROM executions");
+        }
+        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file))) {
+            assertThat(store.arrivalsPerMinute("f", T0, 3)).containsExactly(1, 1, 0);
+            assertThat(store.rollups("f", T0.plusSeconds(60), T0.plusSeconds(120))).singleElement()
+                    .extracting(MinuteRollup::runMillisSum).isEqualTo(30L);
+            store.append(record("f", T0, 5));
+            store.flush();
+            assertThat(store.arrivalsPerMinute("f", T0, 3)).as("no row rolled up twice").containsExactly(2, 1, 0);
+        }
+    }
 }

@@ -35,11 +35,14 @@ final class IngestBenchmark {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
+            var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long producerStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (ExecutionRecord r : records) {
                 store.append(r);
             }
             long appended = System.nanoTime();
+            long producerCpu = threads.getCurrentThreadCpuTime() - producerStart;
             store.flush();
             long flushed = System.nanoTime();
             long cpu = os.getProcessCpuTime() - cpuStart;
@@ -48,9 +51,10 @@ final class IngestBenchmark {
                 total += Arrays.stream(store.arrivalsPerMinute(fn, Fixtures.T0, 60)).sum();
             }
             System.out.printf("appended %,d records: append() calls %.0f ms, until flushed %.0f ms -> %,.0f rows/s"
-                            + "; process cpu %.0f ms (%,.0f rows per cpu-second); rolled-up arrivals %,d%n", n,
+                            + "; process cpu %.0f ms (%,.0f rows per cpu-second), of which the appending thread"
+                            + " %.0f ms (%.2f us per append); rolled-up arrivals %,d%n", n,
                     (appended - start) / 1e6, (flushed - start) / 1e6, n / ((flushed - start) / 1e9), cpu / 1e6,
-                    n / (cpu / 1e9), total);
+                    n / (cpu / 1e9), producerCpu / 1e6, producerCpu / 1e3 / n, total);
             if (total != n) {
                 throw new IllegalStateException("rollups count " + total + " arrivals, expected " + n);
             }

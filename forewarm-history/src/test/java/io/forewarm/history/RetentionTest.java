@@ -153,9 +153,13 @@ class RetentionTest {
                 before.put(fn, store.rollups(fn, T0, end));
                 bucketsBefore.put(fn, store.arrivalsPerMinute(fn, T0, 4 * 1440));
             }
-            // T0 is 10:00 on day 0; at day 3 00:30 the grace hour keeps day 2 hot, so days 0 and 1 are sealed
-            RetentionResult sealed = store.applyRetention(Instant.parse("2026-03-05T00:30:00Z"));
-            assertThat(sealed.rollupsSealed()).isPositive();
+            // T0 is 10:00 on day 0; at day 3 00:30 the grace hour keeps day 2 hot, so days 0 and 1 are sealed,
+            // one per pass
+            Instant now = Instant.parse("2026-03-05T00:30:00Z");
+            assertThat(store.applyRetention(now).rollupsSealed()).isPositive();
+            assertThat(store.rollups("fn-0", T0, end)).isEqualTo(before.get("fn-0"));
+            assertThat(store.applyRetention(now).rollupsSealed()).isPositive();
+            assertThat(store.applyRetention(now).rollupsSealed()).isZero();
             for (String fn : store.functions()) {
                 assertThat(store.rollups(fn, T0, end)).isEqualTo(before.get(fn));
                 assertThat(store.arrivalsPerMinute(fn, T0, 4 * 1440)).isEqualTo(bucketsBefore.get(fn));
@@ -172,10 +176,16 @@ class RetentionTest {
     }
 
     @Test
-    void onlyWholeDaysThatEndedAnHourAgoAreSealed() {
-        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T00:59:00Z")))
-                .isEqualTo(Instant.parse("2026-03-04T00:00:00Z").getEpochSecond() / 60);
-        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z")))
-                .isEqualTo(Instant.parse("2026-03-05T00:00:00Z").getEpochSecond() / 60);
+    void onlyWholeDaysThatEndedAnHourAgoAreSealedTheOldestFirst() {
+        long day4 = Instant.parse("2026-03-04T00:00:00Z").getEpochSecond() / 60;
+        long day5 = day4 + 1440;
+        long longAgo = day4 - 10 * 1440 + 17;
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T00:59:00Z"), day4 - 1)).isEqualTo(day4);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z"), day4 - 1)).isEqualTo(day4);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z"), day4)).isEqualTo(day5);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z"), longAgo))
+                .as("one day per pass").isEqualTo(day4 - 9 * 1440);
+        assertThat(RollupSealing.sealBeforeMinute(Instant.parse("2026-03-05T01:00:00Z"), day5 + 5))
+                .as("nothing hot is old enough").isLessThanOrEqualTo(day5 + 5);
     }
 }
