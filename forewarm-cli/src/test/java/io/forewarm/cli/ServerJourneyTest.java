@@ -90,11 +90,8 @@ class ServerJourneyTest {
         CliRun export = cli("history", "export", "--out", csv.toString());
         assertThat(export.exitCode()).as(export.err()).isZero();
         assertThat(export.err()).contains("wrote 2 records");
-        CliRun replay = CliRun.of("simulate", "--trace", csv.toString(), "--trace-format", "csv", "--policy", "fixed:10",
-                "--output", "json");
-        assertThat(replay.exitCode()).as(replay.err()).isZero();
-        assertThat(replay.out()).contains("fixed:10");
-
+        assertThat(Files.readAllLines(csv)).hasSize(3).first()
+                .isEqualTo(io.forewarm.history.TraceCsvExport.HEADER);
         assertThat(cli("fn", "rm", "journey").out()).contains("removed journey");
         CliRun gone = cli("invoke", "journey");
         assertThat(gone.exitCode()).isEqualTo(ApiClient.NOT_FOUND);
