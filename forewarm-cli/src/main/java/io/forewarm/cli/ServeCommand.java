@@ -49,7 +49,16 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig cfg = ServerConfig.load(configFile(), System.getenv(), flags());
         PrintWriter out = spec.commandLine().getOut();
-        ForewarmServer server = ForewarmServer.start(cfg);
+        ForewarmServer server;
+        try {
+            server = ForewarmServer.start(cfg);
+        } catch (IllegalArgumentException e) {
+            throw e; // bad configuration: exit 2 with the message
+        } catch (RuntimeException e) {
+            // port taken, history file locked by another server, no usable sandbox backend, ...
+            spec.commandLine().getErr().println("forewarm: cannot start the server: " + e.getMessage());
+            return 1;
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
