@@ -395,7 +395,10 @@ final class Api {
             throw tooLarge(declared.getAsLong());
         }
         try (InputStream in = req.content().inputStream()) {
-            byte[] b = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxPayload + 1));
+            // a declared length is read exactly (one buffer); an undeclared (chunked) one up to the limit + 1
+            int want = (int) (declared.isPresent() ? declared.getAsLong() : Math.min(Integer.MAX_VALUE - 8,
+                    maxPayload + 1));
+            byte[] b = in.readNBytes(want);
             if (b.length > maxPayload) {
                 throw tooLarge(-1);
             }
