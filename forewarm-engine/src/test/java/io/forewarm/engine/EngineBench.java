@@ -45,8 +45,8 @@ public final class EngineBench {
                 double[] jvmFig = measure(engine, factory, jvm, TestRig.bytes("k42"), warmCalls, coldStarts);
                 System.out.printf(Locale.ROOT, "slow-init JVM warm p50 vs cold p50: %.0fx faster%n",
                         jvmFig[0] / jvmFig[1]);
-                System.out.printf(Locale.ROOT, "echo warm overhead over the bare round trip (p50): %.1f us%n",
-                        echoFig[2]);
+                System.out.printf(Locale.ROOT, "warm overhead over the bare round trip (p50): echo %.1f us,"
+                        + " slow-init %.1f us%n", echoFig[2], jvmFig[2]);
                 throughput(engine, "echo", 5);
             }
         }
