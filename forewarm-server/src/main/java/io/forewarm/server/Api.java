@@ -265,6 +265,14 @@ final class Api {
                 params.put(p.length == 2 ? p[0].strip() : "value", p[p.length - 1].strip());
             }
         }
+        // the keep-alive bounds in force: the window the policy chose at the function's last arrival
+        EngineStatus.FunctionStatus f = engine.status().function(d.spec().name());
+        if (f != null && f.window() != null) {
+            o.putObject("window").put("prewarmMs", f.window().prewarmMillis())
+                    .put("keepAliveMs", f.window().keepAliveMillis());
+        } else {
+            o.putNull("window");
+        }
         ArrayNode known = o.putArray("available");
         io.forewarm.predict.Policies.names().forEach(known::add);
         return o;

@@ -66,6 +66,7 @@ public final class ForewarmServer implements AutoCloseable {
             this.web = WebServer.builder().host(config.host()).port(config.port()).routing(api::routes).build()
                     .start();
         } catch (RuntimeException e) {
+            async.close();
             closeEngine();
             throw new IllegalStateException("cannot listen on " + config.host() + ":" + config.port() + ": "
                     + e.getMessage(), e);

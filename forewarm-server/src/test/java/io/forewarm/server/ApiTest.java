@@ -230,7 +230,7 @@ class ApiTest {
         t.put("/v1/functions/mod", TestServer.echoSpec("mod"));
         JsonNode m = TestServer.json(t.get("/v1/functions/mod/model"));
         assertThat(m.get("policy").asText()).isEqualTo("fixed:10");
-        assertThat(m.get("available").findValuesAsText("")).isEmpty();
+        assertThat(m.get("window").isNull()).isTrue(); // no arrival yet: no window
         assertThat(m.get("available").toString()).contains("hybrid");
 
         HttpResponse<String> changed = t.put("/v1/functions/mod/model", Map.of("policy", "fixed:20"));
@@ -247,6 +247,8 @@ class ApiTest {
         assertThat(after.at("/window/keepAliveMs").asLong()).isEqualTo(20 * 60_000L);
         assertThat(after.at("/plan/state").asText()).isEqualTo("keep-warm");
         assertThat(after.get("arrivalsPerMinute")).hasSize(60);
+        assertThat(TestServer.json(t.get("/v1/functions/mod/model")).at("/window/keepAliveMs").asLong())
+                .isEqualTo(20 * 60_000L);
         assertError(t.get("/v1/functions/ghost/forecast"), 404, "not_found");
         t.delete("/v1/functions/mod");
     }
