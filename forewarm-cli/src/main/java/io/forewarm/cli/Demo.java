@@ -44,6 +44,7 @@ final class Demo {
     private final PrintWriter out;
     private final Duration length;
     private final Map<String, Tally> tallies = new TreeMap<>();
+    private final Tally total = new Tally();
 
     Demo(ApiClient client, PrintWriter out, Duration length) {
         this.client = client;
@@ -105,8 +106,7 @@ final class Demo {
         out.printf("%n%-7s %6s %14s %6s %14s%n", "", "cold", "cold latency", "warm", "warm latency");
         tallies.forEach((fn, t) -> out.printf("%-7s %6d %11.1f ms %6d %11.1f ms%n", fn, t.cold, t.coldMean(),
                 t.warm, t.warmMean()));
-        Tally all = new Tally();
-        tallies.values().forEach(all::add);
+        Tally all = total;
         out.printf("%-7s %6d %11.1f ms %6d %11.1f ms   (means; failures: %d)%n", "all", all.cold, all.coldMean(),
                 all.warm, all.warmMean(), all.failed);
         out.flush();
@@ -133,10 +133,12 @@ final class Demo {
             double ms = (System.nanoTime() - t0) / 1e6;
             boolean cold = r.header("X-Forewarm-Start").equals("cold");
             t.record(cold, ms);
-            line = String.format(Locale.ROOT, "%6.1fs  %-7s %-4s %8.1f ms%s", (t0 - start) / 1e9, e.function(),
-                    cold ? "cold" : "warm", ms, cold ? "  (init " + r.header("X-Forewarm-Init-Ms") + " ms)" : "");
+            line = String.format(Locale.ROOT, "%6.1fs  %-7s %-4s %8.1f ms   %s%s", (t0 - start) / 1e9,
+                    e.function(), cold ? "cold" : "warm", ms, total.recordAndSummarize(cold, ms),
+                    cold ? "  init " + r.header("X-Forewarm-Init-Ms") + " ms" : "");
         } catch (ApiClient.Failure f) {
             t.failed();
+            total.failed();
             line = String.format(Locale.ROOT, "%6.1fs  %-7s failed: %s", (t0 - start) / 1e9, e.function(),
                     f.getMessage());
         }
@@ -164,36 +166,23 @@ final class Demo {
             }
         }
 
+        /** Records one invocation and says, in one consistent view, what all so far add up to. */
+        synchronized String recordAndSummarize(boolean isCold, double ms) {
+            record(isCold, ms);
+            return String.format(Locale.ROOT, "so far: %3d cold (mean %6.1f ms), %3d warm (mean %5.1f ms)", cold,
+                    coldMean(), warm, warmMean());
+        }
+
         synchronized void failed() {
             failed++;
         }
 
-        synchronized void add(Tally o) {
-            cold += o.cold;
-            warm += o.warm;
-            failed += o.failed;
-            coldMillis += o.coldMillis;
-            warmMillis += o.warmMillis;
-        }
-
-        double coldMean() {
+        synchronized double coldMean() {
             return cold == 0 ? 0 : coldMillis / cold;
         }
 
-        double warmMean() {
+        synchronized double warmMean() {
             return warm == 0 ? 0 : warmMillis / warm;
-        }
-
-        int cold() {
-            return cold;
-        }
-
-        int warm() {
-            return warm;
-        }
-
-        int failures() {
-            return failed;
         }
     }
 }

@@ -132,7 +132,7 @@ class ServerJourneyTest {
         demo.run();
         String out = text.toString();
         int events = Demo.timeline(Duration.ofSeconds(4)).size();
-        assertThat(out.lines().filter(l -> l.matches("\\s+\\d+\\.\\ds  \\S+\\s+(cold|warm) .*"))).hasSize(events);
+        assertThat(out.lines().filter(l -> l.matches("\\s+\\d+\\.\\ds  \\S+\\s+(cold|warm) .* so far: .*"))).hasSize(events);
         assertThat(out).containsPattern("all\\s+\\d+ .* ms\\s+\\d+ .* ms   \\(means; failures: 0\\)");
         for (String f : new String[] {"timer", "bursty", "rare"}) {
             assertThat(out).containsPattern(f + "\\s+(cold|warm)");
