@@ -54,14 +54,6 @@ final class FunctionPool {
         return policySpec;
     }
 
-    Policy policy() {
-        return policy;
-    }
-
-    UnitPolicy unit() {
-        return unit;
-    }
-
     /** Entries in every state but removed (removed ones leave the list). */
     List<Slot> slots() {
         return slots;

@@ -2,6 +2,7 @@ package io.forewarm.engine;
 
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.ResourceVector;
+import io.forewarm.predict.Policies;
 import io.forewarm.predict.plan.Plan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,6 +16,7 @@ import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The housekeeper as timelines: a hand-moved clock and explicit ticks, real sandboxes started and closed.
@@ -149,6 +151,26 @@ class HousekeeperTest {
             InvokeResult next = engine.invoke("mortal", bytes("echo:alive"));
             assertThat(next.exit()).isEqualTo(ExitKind.OK);
             assertThat(next.cold()).isTrue();
+        }
+    }
+
+    @Test
+    void theHybridPolicyLearnsATimerAndServesItWarm() {
+        assumeTrue(Policies.names().contains("hybrid"), "the hybrid policy is not on this branch");
+        MutableClock clock = new MutableClock(T0);
+        try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
+            engine.register(testFn("timer5").build(), "hybrid");
+            int warmHits = 0;
+            for (int arrival = 0; arrival < 12; arrival++) {
+                InvokeResult r = engine.invoke("timer5", bytes("echo:" + arrival));
+                assertThat(r.exit()).as(r.toString()).isEqualTo(ExitKind.OK);
+                warmHits += r.cold() ? 0 : 1;
+                for (int minute = 0; minute < 5; minute++) { // the housekeeper ticks through the gap
+                    engine.tick(clock.advance(Duration.ofMinutes(1))).awaitPrewarms();
+                }
+            }
+            assertThat(engine.status().function("timer5").window()).isNotNull();
+            assertThat(warmHits).as("arrivals every 5 minutes found a warm sandbox").isPositive();
         }
     }
 

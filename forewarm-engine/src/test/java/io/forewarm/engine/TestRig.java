@@ -34,8 +34,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 final class TestRig implements AutoCloseable {
 
     static final long MB = 1 << 20;
-    static final String PARENT = "forewarm-engine-test";
-    static final Path SCRATCH = Path.of("/var/tmp/forewarm-engine-test-scratch");
+    /** Per test JVM, so that concurrent builds (other worktrees run these tests too) never see each other's. */
+    static final String PARENT = "forewarm-engine-test-" + ProcessHandle.current().pid();
+    static final Path SCRATCH = Path.of("/var/tmp/" + PARENT);
+    private static final List<String> HIERARCHIES = List.of("", "cpu", "cpuacct", "memory", "pids", "blkio",
+            "freezer");
     static final Path SHIM = Path.of("../runtimes/python/forewarm_runtime.py").toAbsolutePath().normalize();
     static final Path ECHO = Path.of("../forewarm-examples/src/main/python/echo.py").toAbsolutePath().normalize();
     /** Keeps Python from writing bytecode caches next to the example sources. */
@@ -146,7 +149,7 @@ final class TestRig implements AutoCloseable {
     static Set<String> cgroups() {
         Set<String> names = new HashSet<>();
         Path cg = Path.of("/sys/fs/cgroup");
-        for (String c : List.of("", "cpu", "cpuacct", "memory", "pids", "blkio", "freezer")) {
+        for (String c : HIERARCHIES) {
             Path parent = cg.resolve(c).resolve(PARENT);
             if (Files.isDirectory(parent)) {
                 try (Stream<Path> s = Files.list(parent)) {
@@ -186,5 +189,18 @@ final class TestRig implements AutoCloseable {
         }
         assertThat(ProcessHandle.current().descendants().count()).as("processes left behind")
                 .isEqualTo(processesBefore);
+        removeParents();
+    }
+
+    /** Removes this JVM's (empty) parent cgroups and scratch root. */
+    private static void removeParents() {
+        try {
+            for (String c : HIERARCHIES) {
+                Files.deleteIfExists(Path.of("/sys/fs/cgroup").resolve(c).resolve(PARENT));
+            }
+            Files.deleteIfExists(SCRATCH);
+        } catch (IOException e) {
+            throw new IllegalStateException("test parents not removed: " + e.getMessage(), e);
+        }
     }
 }
