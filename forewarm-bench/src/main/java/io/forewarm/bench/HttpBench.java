@@ -83,6 +83,7 @@ public final class HttpBench {
         System.out.println(c.line());
 
         Map<String, String> flags = Map.of("server.port", "0", "history.file", "memory",
+                "history.functions-file", "none",
                 "engine.default-policy", "fixed:60", "engine.queue-capacity", "256",
                 "sandbox.cgroup-parent", "forewarm-bench", "sandbox.scratch", "/var/tmp/forewarm-bench-scratch");
         Result f;

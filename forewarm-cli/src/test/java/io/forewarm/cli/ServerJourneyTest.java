@@ -34,7 +34,8 @@ class ServerJourneyTest {
         server = ForewarmServer.start(ServerConfig.load(null, Map.of(), Map.of("server.port", "0",
                 "server.token", "journey-token", "engine.cpu", "2", "engine.memory", "2GB",
                 "engine.default-policy", "fixed:10", "sandbox.cgroup-parent", "forewarm-cli-test",
-                "sandbox.scratch", "/var/tmp/forewarm-cli-test-scratch", "history.file", "memory")));
+                "sandbox.scratch", "/var/tmp/forewarm-cli-test-scratch", "history.file", "memory",
+                "history.functions-file", "none")));
         url = server.uri().toString();
     }
 

@@ -59,7 +59,14 @@ public final class ForewarmServer implements AutoCloseable {
         this.sampler = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("forewarm-idle-sampler").unstarted(r));
         sampler.scheduleAtFixedRate(this::sampleIdle, 1, 1, TimeUnit.SECONDS);
-        Functions functions = new Functions(engine, config.defaultPolicy());
+        Functions functions = new Functions(engine, config.defaultPolicy(), config.functionsFile());
+        try {
+            functions.restore();
+        } catch (RuntimeException e) {
+            async.close();
+            closeEngine();
+            throw e;
+        }
         Api api = new Api(engine, history, functions, async, metrics, config.maxPayloadBytes(), token,
                 () -> ready);
         try {

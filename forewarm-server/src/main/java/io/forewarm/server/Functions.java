@@ -1,9 +1,18 @@
 package io.forewarm.server;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forewarm.core.FunctionSpec;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.predict.Policies;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -12,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * The deployed functions, each with its policy and a version that rises with every change; changes of the
  * engine's registrations go through here, one at a time. An update re-registers the function with the engine,
- * which first drains its busy sandboxes; a deploy that changes nothing keeps the warm pool.
+ * which first drains its busy sandboxes; a deploy that changes nothing keeps the warm pool. With a file, every
+ * change is written to it (whole, then moved into place) and the functions in it are deployed again at start.
  */
 final class Functions {
 
@@ -34,13 +44,73 @@ final class Functions {
     record Put(Outcome outcome, Deployed deployed) {
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final Orchestrator engine;
     private final String defaultPolicy;
+    private final Path file;
     private final Map<String, Deployed> deployed = new ConcurrentHashMap<>();
 
-    Functions(Orchestrator engine, String defaultPolicy) {
+    /** Functions registered with {@code engine}, kept in {@code file} (null: nowhere). */
+    Functions(Orchestrator engine, String defaultPolicy, Path file) {
         this.engine = engine;
         this.defaultPolicy = defaultPolicy;
+        this.file = file;
+    }
+
+    /**
+     * Deploys every function kept in the file, with its policy and version; fails naming the file and the
+     * function that cannot be deployed (a half-restored server would be worse than none).
+     */
+    synchronized void restore() {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        JsonNode all;
+        try {
+            all = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException("history.functions-file " + file + " is not readable JSON: "
+                    + e.getMessage(), e);
+        }
+        for (JsonNode f : all.path("functions")) {
+            String name = f.path("spec").path("name").asText("?");
+            try {
+                FunctionSpec spec = SpecCodec.read(f.get("spec"), null).spec();
+                String policy = f.path("policy").asText(defaultPolicy);
+                engine.register(spec, policy);
+                deployed.put(spec.name(), new Deployed(spec, policy, f.path("version").asLong(1),
+                        Instant.parse(f.path("updated").asText(Instant.now().toString()))));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("history.functions-file " + file + ": function '" + name
+                        + "' cannot be deployed again: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes every deployed function to the file, replacing it in one move. */
+    private void save() {
+        if (file == null) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("functions");
+        for (Deployed d : list()) {
+            ObjectNode o = arr.addObject();
+            o.set("spec", SpecCodec.write(d.spec()));
+            o.put("policy", d.policy());
+            o.put("version", d.version());
+            o.put("updated", d.updated().toString());
+        }
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".functions", ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write history.functions-file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** The function named {@code name}, or null. */
@@ -85,6 +155,7 @@ final class Functions {
         }
         Deployed d = new Deployed(spec, p, version + 1, Instant.now());
         deployed.put(spec.name(), d);
+        save();
         return new Put(cur == null ? Outcome.CREATED : Outcome.UPDATED, d);
     }
 
@@ -99,6 +170,7 @@ final class Functions {
         require(name);
         engine.unregister(name);
         deployed.remove(name);
+        save();
     }
 
     /** The function named {@code name}; 404 if there is none. */

@@ -44,11 +44,12 @@ import java.util.function.Function;
  * @param scratch         where sandboxes get their scratch directories
  * @param namespaces      whether workers get their own namespaces where privileged
  * @param historyFile     the DuckDB history file (null: in memory)
+ * @param functionsFile   where deployed functions are kept across restarts (null: nowhere)
  */
 public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
                            long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
                            String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
-                           boolean namespaces, Path historyFile) {
+                           boolean namespaces, Path historyFile, Path functionsFile) {
 
     /** A configuration key, its default and what it means (the table docs/configuration.md follows). */
     public record Key(String name, String defaultValue, String doc) {
@@ -77,7 +78,9 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
             new Key("sandbox.cgroup-parent", "forewarm", "cgroup under which each sandbox gets its own"),
             new Key("sandbox.scratch", "/var/tmp/forewarm", "directory under which sandboxes get scratch space"),
             new Key("sandbox.namespaces", "true", "give workers their own namespaces where privileged"),
-            new Key("history.file", ".forewarm/history.duckdb", "DuckDB file of execution records (memory: none)"));
+            new Key("history.file", ".forewarm/history.duckdb", "DuckDB file of execution records (memory: none)"),
+            new Key("history.functions-file", ".forewarm/functions.json",
+                    "deployed functions, redeployed at start (none: forgotten at stop)"));
 
     private static final Map<String, Key> BY_NAME = index();
 
@@ -158,7 +161,8 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 r.get("sandbox.cgroup-parent", v -> v),
                 r.get("sandbox.scratch", Values::absolute),
                 r.get("sandbox.namespaces", Values::bool),
-                r.get("history.file", v -> v.equals("memory") ? null : Path.of(v)));
+                r.get("history.file", v -> v.equals("memory") ? null : Path.of(v)),
+                r.get("history.functions-file", v -> v.equals("none") ? null : Path.of(v)));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */
@@ -173,13 +177,15 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     /** This configuration with another port (tests bind to 0). */
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, token, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
-                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile);
+                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
+                functionsFile);
     }
 
     /** This configuration with another token. */
     public ServerConfig withToken(String t) {
         return new ServerConfig(host, port, t, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
-                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile);
+                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
+                functionsFile);
     }
 
     /** The engine's configuration: this budget (or the machine's), queue and tick, engine defaults otherwise. */

@@ -39,7 +39,8 @@ final class TestServer implements AutoCloseable {
                 "engine.default-policy", "fixed:10",
                 "sandbox.cgroup-parent", "forewarm-server-test",
                 "sandbox.scratch", "/var/tmp/forewarm-server-test-scratch",
-                "history.file", "memory"));
+                "history.file", "memory",
+                "history.functions-file", "none"));
         all.putAll(flags);
         server = ForewarmServer.start(ServerConfig.load(null, Map.of(), all));
         token = server.token();
