@@ -87,7 +87,8 @@ public final class HttpBench {
                 "engine.default-policy", "fixed:60", "engine.queue-capacity", "256",
                 "sandbox.cgroup-parent", "forewarm-bench", "sandbox.scratch", "/var/tmp/forewarm-bench-scratch");
         Result f;
-        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, Map.of(), flags))) {
+        // FOREWARM_* environment variables may change what the flags leave alone, e.g. FOREWARM_SANDBOX_BACKEND
+        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags))) {
             // the API's own cost: auth filter, routing, lookup, a JSON error; no engine, no sandbox
             Result api = load("forewarm API, 404 (no sandbox)", server.port(), "/v1/functions/ghost/invocations",
                     payload, connections, warmup, measure, 404);

@@ -57,7 +57,9 @@ final class ApiClient {
 
     private final URI base;
     private final String token;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    // HTTP/1.1: the server speaks it, and the default (HTTP/2) would ask every plain connection to upgrade first
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
 
     ApiClient(URI base, String token) {
         this.base = base;
