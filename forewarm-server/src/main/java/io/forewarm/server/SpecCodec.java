@@ -215,13 +215,13 @@ public final class SpecCodec {
         if (!v.isObject()) {
             throw new IllegalArgumentException(field + " must be an object of strings but was " + v);
         }
-        v.fields().forEachRemaining(e -> {
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
             if (!e.getValue().isTextual()) {
                 throw new IllegalArgumentException(field + "." + e.getKey() + " must be a string but was "
                         + e.getValue());
             }
             out.put(e.getKey(), e.getValue().asText());
-        });
+        }
         return out;
     }
 }
