@@ -126,6 +126,22 @@ class ServerJourneyTest {
     }
 
     @Test
+    void serveRefusesBadConfigurationNamingKeyValueAndSource(@TempDir Path dir) throws Exception {
+        CliRun badPort = CliRun.of("serve", "--port", "eighty");
+        assertThat(badPort.exitCode()).isEqualTo(Main.BAD_INPUT);
+        assertThat(badPort.err()).contains("'server.port'").contains("'eighty'").contains("command line");
+        CliRun badKey = CliRun.of("serve", "--set", "engine.colour=red");
+        assertThat(badKey.exitCode()).isEqualTo(Main.BAD_INPUT);
+        assertThat(badKey.err()).contains("unknown configuration key 'engine.colour'");
+        Path file = dir.resolve("f.properties");
+        Files.writeString(file, "engine.queue-deadline=forever\n");
+        CliRun badFile = CliRun.of("serve", "--config", file.toString());
+        assertThat(badFile.exitCode()).isEqualTo(Main.BAD_INPUT);
+        assertThat(badFile.err()).contains("'engine.queue-deadline'").contains("file " + file);
+        assertThat(CliRun.of("serve", "--config", dir.resolve("missing").toString()).err()).contains("no such file");
+    }
+
+    @Test
     void theDemoDrivesItsWorkloadThroughTheApi() throws Exception {
         StringWriter text = new StringWriter();
         Demo demo = new Demo(new ApiClient(server.uri(), "journey-token"), new PrintWriter(text, true),
