@@ -1,0 +1,35 @@
+package io.forewarm.engine;
+
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Policy;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The policies of one engine, one instance per spec so that functions sharing a spec share its global state
+ * (a GreedyDual clock, for instance), exactly as in a simulation.
+ */
+final class EnginePolicies {
+
+    private final Map<String, Policy> bySpec = new HashMap<>();
+
+    /** {@code hybrid} when it is registered, else {@code fixed:10}. */
+    static String defaultSpec() {
+        return Policies.names().contains("hybrid") ? "hybrid" : "fixed:10";
+    }
+
+    /** The policy for {@code spec}, created on first use; fails naming the spec if it is bad or needs foresight. */
+    synchronized Policy get(String spec) {
+        Policy p = bySpec.get(spec);
+        if (p == null) {
+            p = Policies.create(spec);
+            if (p.needsForesight()) {
+                throw new IllegalArgumentException("policy '" + spec + "' needs foresight, which only the"
+                        + " simulator has");
+            }
+            bySpec.put(spec, p);
+        }
+        return p;
+    }
+}

@@ -1,0 +1,54 @@
+package io.forewarm.engine;
+
+import io.forewarm.core.ResourceVector;
+import io.forewarm.core.Window;
+
+import java.util.List;
+
+/**
+ * A point-in-time view of the engine for the API and the dashboard.
+ *
+ * @param functions        every registered function, by name
+ * @param capacity         the host budget
+ * @param allocated        what sandboxes take of it
+ * @param free             what is left
+ * @param queued           requests waiting for capacity
+ * @param isolationBackend the sandbox backend ({@code linux-cgroup-v1}, {@code process}, ...)
+ * @param isolated         whether sandboxes get cgroup limits
+ * @param isolationReason  why that backend was chosen
+ * @param droppedRecords   execution records dropped because history did not keep up
+ */
+public record EngineStatus(List<FunctionStatus> functions, ResourceVector capacity, ResourceVector allocated,
+                           ResourceVector free, int queued, String isolationBackend, boolean isolated,
+                           String isolationReason, long droppedRecords) {
+
+    /** Copies the list. */
+    public EngineStatus {
+        functions = List.copyOf(functions);
+    }
+
+    /**
+     * One function's pool.
+     *
+     * @param name              the function
+     * @param policy            its policy spec
+     * @param warm              idle, ready sandboxes
+     * @param busy              sandboxes running an invocation
+     * @param starting          sandboxes being started
+     * @param queued            its requests waiting for capacity
+     * @param nextLimits        the limits its next sandbox gets
+     * @param limitRaised       whether those are above its own
+     * @param window            the window its policy returned at the last arrival (null: none yet)
+     * @param lastArrivalMillis its last arrival ({@link Long#MIN_VALUE}: none yet)
+     * @param coldStartMillis   its last measured cold start
+     */
+    public record FunctionStatus(String name, String policy, int warm, int busy, int starting, int queued,
+                                 ResourceVector nextLimits, boolean limitRaised, Window window,
+                                 long lastArrivalMillis, long coldStartMillis) {
+    }
+
+    /** The named function's status, or null. */
+    public FunctionStatus function(String name) {
+        return functions.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+}

@@ -1,0 +1,186 @@
+package io.forewarm.engine;
+
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.ResourceVector;
+import io.forewarm.predict.plan.Plan;
+import io.forewarm.predict.plan.Planner;
+import io.forewarm.predict.plan.PoolSnapshot;
+import io.forewarm.sandbox.Sandbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The one thread that shapes the warm pool between requests, as HikariCP's housekeeper does: every tick it
+ * takes a snapshot of the pools, asks the pure {@link Planner} (the very code the simulator replays) what to
+ * pre-warm and release, applies that, and retires idle sandboxes whose worker died. The decision is all in
+ * the planner; this class only reads state and acts on it.
+ */
+public final class Housekeeper implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Housekeeper.class);
+
+    /**
+     * What one tick did.
+     *
+     * @param plan      the planner's decision
+     * @param released  idle sandboxes closed (planned releases that were not taken meanwhile, and dead ones)
+     * @param prewarms  sandboxes being started ahead of demand; each completes when warm (or failed)
+     */
+    public record Round(Plan plan, int released, List<CompletableFuture<?>> prewarms) {
+
+        /** Waits until every pre-warm of this round finished. */
+        public Round awaitPrewarms() {
+            CompletableFuture.allOf(prewarms.toArray(CompletableFuture[]::new)).join();
+            return this;
+        }
+    }
+
+    private final Orchestrator engine;
+    private final Duration period;
+    private final Planner planner = new Planner();
+    private ScheduledExecutorService timer;
+
+    Housekeeper(Orchestrator engine, Duration period) {
+        this.engine = engine;
+        this.period = period;
+    }
+
+    /** Starts ticking every period with the time of {@code clock}. */
+    synchronized void start(InstantSource clock) {
+        if (timer != null) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
+                .name("forewarm-housekeeper").unstarted(r));
+        long ms = period.toMillis();
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                tick(clock.instant());
+            } catch (RuntimeException e) {
+                LOG.error("housekeeping tick failed; the next one retries", e); // one bad tick must not stop all
+            }
+        }, ms, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /** One round as of {@code now}. */
+    public synchronized Round tick(Instant now) {
+        long nowMillis = now.toEpochMilli();
+        int released = retireDead();
+        List<FunctionPool> pools = engine.pool().all();
+        List<List<Slot>> idle = new ArrayList<>();
+        PoolSnapshot snapshot = snapshot(pools, idle, nowMillis);
+        Plan plan = planner.plan(snapshot, nowMillis);
+        for (Plan.Release r : plan.releases()) {
+            Slot slot = find(idle.get(r.functionIndex()), r.sandboxId());
+            if (slot != null && engine.pool().release(slot)) {
+                released++;
+                if (r.cause() == Plan.Cause.EVICTED_FOR_CAPACITY) {
+                    slot.pool().evicted(nowMillis);
+                }
+                LOG.debug("{}", r.reason());
+            }
+        }
+        List<CompletableFuture<?>> started = new ArrayList<>();
+        for (Plan.Prewarm p : plan.prewarms()) {
+            for (int i = 0; i < p.count(); i++) {
+                CompletableFuture<Slot> f = engine.prewarm(pools.get(p.functionIndex()));
+                if (f == null) {
+                    break; // no room after all (a request took it meanwhile): the next tick plans again
+                }
+                started.add(f);
+            }
+            LOG.debug("{}", p.reason());
+        }
+        return new Round(plan, released, List.copyOf(started));
+    }
+
+    /** Closes idle sandboxes whose worker died while idle, before a request meets them. */
+    private int retireDead() {
+        int n = 0;
+        for (FunctionPool p : engine.pool().all()) {
+            boolean worker = p.spec().kind() == FunctionSpec.Kind.WORKER;
+            for (Slot s : p.slots()) {
+                if (s.state() == Slot.State.WARM && dead(s.sandbox(), worker) && engine.pool().release(s)) {
+                    LOG.warn("retired {} of '{}': its worker died while idle", s, p.name());
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /** Not ready, or (a worker) without a single live process: a command function has none while idle. */
+    private static boolean dead(Sandbox sb, boolean worker) {
+        if (sb == null) {
+            return false;
+        }
+        if (sb.state() != Sandbox.State.READY) {
+            return true;
+        }
+        try {
+            return worker && sb.usage().processes() == 0;
+        } catch (RuntimeException e) {
+            return true;
+        }
+    }
+
+    private PoolSnapshot snapshot(List<FunctionPool> pools, List<List<Slot>> idleOut, long nowMillis) {
+        List<PoolSnapshot.FunctionState> states = new ArrayList<>(pools.size());
+        long allocatedBytes = engine.pool().allocated().memoryBytes();
+        for (FunctionPool p : pools) {
+            List<Slot> idle = new ArrayList<>();
+            List<PoolSnapshot.IdleSandbox> idleViews = new ArrayList<>();
+            int busy = 0;
+            int starting = 0;
+            for (Slot s : p.slots()) {
+                switch (s.state()) {
+                    case WARM -> {
+                        idle.add(s);
+                        idleViews.add(new PoolSnapshot.IdleSandbox(s.id(), s.idleSinceMillis(), s.budget()));
+                    }
+                    case BUSY -> busy++;
+                    case STARTING -> starting++;
+                    default -> {
+                    }
+                }
+            }
+            idleOut.add(idle);
+            ResourceVector size = engine.pool().budget(p);
+            states.add(new PoolSnapshot.FunctionState(p.name(), p.lastArrivalMillis(), p.window(), size, busy,
+                    starting, p.recentPeak(), p.retentionValue(nowMillis), p.coldStartMillis(), idleViews));
+        }
+        return PoolSnapshot.of(engine.pool().capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);
+    }
+
+    private static Slot find(List<Slot> slots, long id) {
+        for (Slot s : slots) {
+            if (s.id() == id) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /** Stops ticking. */
+    @Override
+    public synchronized void close() {
+        if (timer != null) {
+            timer.shutdownNow();
+            try {
+                timer.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,384 @@
+package io.forewarm.engine;
+
+import io.forewarm.core.ExecutionRecord;
+import io.forewarm.core.ExitKind;
+import io.forewarm.core.ResourceVector;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.BooleanSupplier;
+
+import static io.forewarm.engine.TestRig.MB;
+import static io.forewarm.engine.TestRig.bytes;
+import static io.forewarm.engine.TestRig.testFn;
+import static io.forewarm.engine.TestRig.text;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/** The orchestrator on real sandboxes: routing, queueing, eviction, failures, concurrency, limits, draining. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class OrchestratorTest {
+
+    private TestRig rig;
+
+    /** The sandboxes the tests run on: the host's detected backend. */
+    TestRig newRig() {
+        return new TestRig();
+    }
+
+    @BeforeAll
+    void rig() {
+        rig = newRig();
+    }
+
+    @AfterAll
+    void nothingLeftBehind() {
+        rig.close();
+    }
+
+    private Orchestrator engine(EngineConfig config) {
+        return rig.engine(config, InstantSource.system());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as("condition not reached in 20 s").isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
+    private List<ExecutionRecord> recordsOf(Orchestrator engine, String function) {
+        engine.flushRecords();
+        synchronized (rig.records) {
+            return rig.records.stream().filter(r -> r.function().equals(function)).toList();
+        }
+    }
+
+    @Test
+    void firstCallIsColdAndTheNextIsWarmWithoutInitTime() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("cold-warm").build());
+            InvokeResult cold = engine.invoke("cold-warm", bytes("echo:one"));
+            InvokeResult warm = engine.invoke("cold-warm", bytes("echo:two"));
+            assertThat(cold.exit()).isEqualTo(ExitKind.OK);
+            assertThat(text(cold.output())).isEqualTo("one");
+            assertThat(cold.cold()).isTrue();
+            assertThat(cold.initMillis()).isPositive();
+            assertThat(text(warm.output())).isEqualTo("two");
+            assertThat(warm.cold()).isFalse();
+            assertThat(warm.initMillis()).isZero();
+            assertThat(recordsOf(engine, "cold-warm")).extracting(ExecutionRecord::cold).containsExactly(true, false);
+        }
+    }
+
+    @Test
+    void aFullQueueRejectsAtOnceAndAWaiterPastItsDeadlineGetsCapacity() throws Exception {
+        EngineConfig config = TestRig.config().withQueue(1, Duration.ofMillis(1500));
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try (Orchestrator engine = engine(config)) {
+            engine.register(testFn("one-at-a-time").maxConcurrency(1).build());
+            Future<InvokeResult> busy = pool.submit(() -> engine.invoke("one-at-a-time", bytes("sleep:4")));
+            await(() -> engine.status().function("one-at-a-time").busy() == 1);
+            Future<InvokeResult> waiter = pool.submit(() -> engine.invoke("one-at-a-time", bytes("echo:late")));
+            await(() -> engine.status().queued() == 1);
+
+            InvokeResult rejected = engine.invoke("one-at-a-time", bytes("echo:rejected"));
+            assertThat(rejected.exit()).isEqualTo(ExitKind.CAPACITY);
+            assertThat(rejected.message()).startsWith("queue full (1 waiting)");
+
+            InvokeResult timedOut = waiter.get();
+            assertThat(timedOut.exit()).isEqualTo(ExitKind.CAPACITY);
+            assertThat(timedOut.message()).startsWith("no capacity within 1500 ms");
+            assertThat(timedOut.queueMillis()).isGreaterThanOrEqualTo(1500);
+            assertThat(busy.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(recordsOf(engine, "one-at-a-time")).extracting(ExecutionRecord::exit)
+                    .containsExactlyInAnyOrder(ExitKind.OK, ExitKind.CAPACITY, ExitKind.CAPACITY);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWaiterGetsTheSandboxWhenItComesFree() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (Orchestrator engine = engine(TestRig.config().withQueue(4, Duration.ofSeconds(20)))) {
+            engine.register(testFn("handover").maxConcurrency(1).build());
+            Future<InvokeResult> first = pool.submit(() -> engine.invoke("handover", bytes("sleep:1.5")));
+            await(() -> engine.status().function("handover").busy() == 1);
+            InvokeResult second = engine.invoke("handover", bytes("echo:after"));
+            assertThat(first.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(second.exit()).isEqualTo(ExitKind.OK);
+            assertThat(text(second.output())).isEqualTo("after");
+            assertThat(second.cold()).isFalse();
+            assertThat(second.queueMillis()).isPositive();
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void waitersAreServedInTheOrderTheyCame() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        List<String> served = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (Orchestrator engine = engine(TestRig.config().withQueue(4, Duration.ofSeconds(20)))) {
+            engine.register(testFn("fifo").maxConcurrency(1).build());
+            Future<InvokeResult> busy = pool.submit(() -> engine.invoke("fifo", bytes("sleep:2")));
+            await(() -> engine.status().function("fifo").busy() == 1);
+            Future<?> first = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:first")).output())));
+            await(() -> engine.status().queued() == 1);
+            Future<?> second = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:second"))
+                    .output())));
+            await(() -> engine.status().queued() == 2);
+            busy.get();
+            first.get();
+            second.get();
+            assertThat(served).containsExactly("first", "second");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void underPressureTheIdleSandboxOfLeastValueIsEvicted() {
+        // Room for two 64 MB sandboxes, not three.
+        EngineConfig config = TestRig.config().withCapacity(ResourceVector.of(2, 160 * MB));
+        try (Orchestrator engine = engine(config)) {
+            engine.register(testFn("cheap").build(), "test-window:keep=600000,value=1");
+            engine.register(testFn("dear").build(), "test-window:keep=600000,value=100");
+            engine.register(testFn("newcomer").build(), "test-window:keep=600000,value=50");
+            engine.invoke("dear", bytes("echo:x"));
+            engine.invoke("cheap", bytes("echo:x"));
+            InvokeResult r = engine.invoke("newcomer", bytes("echo:in"));
+            assertThat(r.exit()).isEqualTo(ExitKind.OK);
+            assertThat(r.cold()).isTrue();
+            EngineStatus s = engine.status();
+            assertThat(s.function("cheap").warm()).isZero();
+            assertThat(s.function("dear").warm()).isEqualTo(1);
+            assertThat(s.function("newcomer").warm()).isEqualTo(1);
+            assertThat(s.allocated().memoryBytes()).isEqualTo(128 * MB);
+        }
+    }
+
+    @Test
+    void aBusySandboxIsNeverEvictedEvenIfItIsWorthLeast() throws Exception {
+        EngineConfig config = TestRig.config().withCapacity(ResourceVector.of(2, 160 * MB));
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (Orchestrator engine = engine(config)) {
+            engine.register(testFn("cheap-busy").build(), "test-window:keep=600000,value=1");
+            engine.register(testFn("dear-idle").build(), "test-window:keep=600000,value=100");
+            engine.register(testFn("newcomer2").build(), "test-window:keep=600000,value=50");
+            engine.invoke("dear-idle", bytes("echo:x"));
+            Future<InvokeResult> busy = pool.submit(() -> engine.invoke("cheap-busy", bytes("sleep:3")));
+            await(() -> engine.status().function("cheap-busy").busy() == 1);
+            InvokeResult r = engine.invoke("newcomer2", bytes("echo:in"));
+            assertThat(r.exit()).isEqualTo(ExitKind.OK);
+            assertThat(engine.status().function("dear-idle").warm()).isZero();
+            assertThat(busy.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(text(busy.get().output())).isEqualTo("slept 3");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void eachFailureIsReportedWithItsKindAndTheSandboxIsReplaced() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            // 2 s: short for the test, long enough for an echo on a host loaded by other builds
+            engine.register(testFn("fails").timeout(Duration.ofSeconds(2)).build());
+            List<ExitKind> kinds = new ArrayList<>();
+            for (String cmd : List.of("crash:", "sleep:8", "garbage:")) {
+                InvokeResult failed = engine.invoke("fails", bytes(cmd));
+                kinds.add(failed.exit());
+                assertThat(failed.output()).isEmpty();
+                assertThat(engine.status().function("fails").warm()).as("replaced after " + cmd).isZero();
+                InvokeResult next = engine.invoke("fails", bytes("echo:back"));
+                assertThat(next.cold()).as(next.toString()).isTrue();
+                assertThat(text(next.output())).as(next.toString()).isEqualTo("back");
+            }
+            assertThat(kinds).containsExactly(ExitKind.CRASH, ExitKind.TIMEOUT, ExitKind.PROTOCOL);
+
+            InvokeResult error = engine.invoke("fails", bytes("error:bad input"));
+            assertThat(error.exit()).isEqualTo(ExitKind.FUNCTION_ERROR);
+            assertThat(error.message()).contains("bad input");
+            assertThat(engine.invoke("fails", bytes("echo:same")).cold()).as("a function error keeps the sandbox")
+                    .isFalse();
+            assertThat(recordsOf(engine, "fails")).extracting(ExecutionRecord::exit).contains(ExitKind.CRASH,
+                    ExitKind.TIMEOUT, ExitKind.PROTOCOL, ExitKind.FUNCTION_ERROR);
+            assertThat(engine.status().allocated().memoryBytes()).isEqualTo(64 * MB);
+        }
+    }
+
+    @Test
+    void anInitFailureIsReportedAndHoldsNoCapacity() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("bad-init").initPayload(bytes("fail")).build());
+            InvokeResult r = engine.invoke("bad-init", bytes("echo:x"));
+            assertThat(r.exit()).isEqualTo(ExitKind.INIT_FAILURE);
+            assertThat(r.cold()).isTrue();
+            assertThat(r.message()).contains("bad-init");
+            assertThat(engine.status().allocated()).isEqualTo(ResourceVector.ZERO);
+            assertThat(recordsOf(engine, "bad-init")).extracting(ExecutionRecord::exit)
+                    .containsExactly(ExitKind.INIT_FAILURE);
+        }
+    }
+
+    @Test
+    void anOomIsReportedAndRaisesTheMemoryOfTheNextSandbox() {
+        assumeTrue(rig.isolated(), "needs cgroup memory limits");
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("hog").build());
+            InvokeResult oom = engine.invoke("hog", bytes("hog:200"));
+            assertThat(oom.exit()).isEqualTo(ExitKind.OOM);
+            assertThat(oom.limitRaised()).isFalse();
+            assertThat(engine.status().function("hog").nextLimits().memoryBytes()).isEqualTo(96 * MB);
+            InvokeResult next = engine.invoke("hog", bytes("echo:ok"));
+            assertThat(next.cold()).isTrue();
+            assertThat(next.exit()).isEqualTo(ExitKind.OK);
+            assertThat(next.limitRaised()).isTrue();
+            List<ExecutionRecord> recs = recordsOf(engine, "hog");
+            assertThat(recs).extracting(ExecutionRecord::limitRaised).containsExactly(false, true);
+            assertThat(recs.get(1).limits().memoryBytes()).isEqualTo(96 * MB);
+        }
+    }
+
+    @Test
+    void repeatedRunsNearTheMemoryLimitRaiseItForTheNextSandbox() {
+        assumeTrue(rig.isolated(), "needs cgroup memory accounting");
+        // Sampling every 20 ms: several samples fall inside each run's 300 ms at its peak even on a busy host.
+        try (Orchestrator engine = engine(TestRig.config().withTiming(Duration.ofSeconds(1), Duration.ofMillis(20)))) {
+            engine.register(testFn("near").limits(ResourceVector.of(0.5, 100 * MB)).build());
+            for (int i = 0; i < 3; i++) {
+                InvokeResult r = engine.invoke("near", bytes("touch:84"));
+                assertThat(r.exit()).as(r.toString()).isEqualTo(ExitKind.OK);
+            }
+            assertThat(recordsOf(engine, "near")).allSatisfy(r ->
+                    assertThat(r.peakMemoryBytes()).isGreaterThanOrEqualTo(90 * MB));
+            EngineStatus.FunctionStatus s = engine.status().function("near");
+            assertThat(s.limitRaised()).isTrue();
+            assertThat(s.nextLimits().memoryBytes()).isEqualTo(150 * MB);
+            // The warm sandbox keeps its limits; the next one started gets the raised ones.
+            assertThat(engine.invoke("near", bytes("echo:x")).limitRaised()).isFalse();
+            engine.invoke("near", bytes("crash:"));
+            InvokeResult fresh = engine.invoke("near", bytes("echo:fresh"));
+            assertThat(fresh.cold()).isTrue();
+            assertThat(fresh.limitRaised()).isTrue();
+        }
+    }
+
+    @Test
+    void concurrentCallersAllGetTheirOwnAnswers() throws Exception {
+        int threads = 8;
+        int calls = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try (Orchestrator engine = engine(TestRig.config().withQueue(64, Duration.ofSeconds(60)))) {
+            engine.register(testFn("shared").maxConcurrency(4).limits(ResourceVector.of(0.25, 64 * MB)).build());
+            List<CompletableFuture<List<String>>> futures = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                futures.add(CompletableFuture.supplyAsync(() -> {
+                    List<String> wrong = new ArrayList<>();
+                    for (int i = 0; i < calls; i++) {
+                        String want = thread + "-" + i;
+                        InvokeResult r = engine.invoke("shared", bytes("echo:" + want));
+                        if (!r.ok() || !want.equals(text(r.output()))) {
+                            wrong.add(want + " -> " + r);
+                        }
+                    }
+                    return wrong;
+                }, pool));
+            }
+            for (var f : futures) {
+                assertThat(f.get()).isEmpty();
+            }
+            EngineStatus.FunctionStatus s = engine.status().function("shared");
+            assertThat(s.warm()).isBetween(1, 4);
+            assertThat(s.busy()).isZero();
+            assertThat(recordsOf(engine, "shared")).hasSize(threads * calls)
+                    .allSatisfy(r -> assertThat(r.exit()).isEqualTo(ExitKind.OK));
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void unregisterWaitsForRunningCallsThenClosesEverything() throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(1);
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("leaving").build());
+            engine.invoke("leaving", bytes("echo:warm"));
+            Future<InvokeResult> running = pool.submit(() -> engine.invoke("leaving", bytes("sleep:0.5")));
+            await(() -> engine.status().function("leaving").busy() == 1);
+            engine.unregister("leaving");
+            // Not killed by the unregistering: it ran to its end.
+            assertThat(running.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(text(running.get().output())).isEqualTo("slept 0.5");
+            assertThat(engine.status().functions()).isEmpty();
+            assertThat(engine.status().allocated()).isEqualTo(ResourceVector.ZERO);
+            assertThatThrownBy(() -> engine.invoke("leaving", bytes("echo:x")))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown function 'leaving'");
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theDefaultPolicyDrivesAFunctionRegisteredWithoutOne() {
+        String defaultPolicy = EngineConfig.defaults().defaultPolicy();
+        try (Orchestrator engine = engine(TestRig.config().withDefaultPolicy(defaultPolicy))) {
+            engine.register(testFn("defaulted").build());
+            engine.invoke("defaulted", bytes("echo:1"));
+            engine.invoke("defaulted", bytes("echo:2"));
+            EngineStatus.FunctionStatus s = engine.status().function("defaulted");
+            assertThat(s.policy()).isEqualTo(defaultPolicy);
+            assertThat(s.window()).as("the window returned at the last arrival").isNotNull();
+        }
+    }
+
+    @Test
+    void registrationRejectsWhatCannotWork() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("twice").build());
+            assertThatThrownBy(() -> engine.register(testFn("twice").build()))
+                    .hasMessageContaining("'twice' is already registered");
+            assertThatThrownBy(() -> engine.register(testFn("huge").limits(ResourceVector.of(1, 4096 * MB)).build()))
+                    .hasMessageContaining("'huge' needs").hasMessageContaining("host capacity");
+            assertThatThrownBy(() -> engine.register(testFn("typo").build(), "fixed:keep=1,kep=2"))
+                    .hasMessageContaining("kep=2");
+            assertThatThrownBy(() -> engine.invoke("twice", null)).hasMessageContaining("payload of 'twice' is null");
+            assertThatThrownBy(() -> engine.register(testFn("seer").build(), "oracle"))
+                    .hasMessageContaining("'oracle' needs foresight");
+        }
+    }
+
+    @Test
+    void statusReportsTheBackendAndTheBudget() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("seen").build());
+            engine.invoke("seen", bytes("echo:x"));
+            EngineStatus s = engine.status();
+            assertThat(s.isolationBackend()).isEqualTo(rig.factory.isolation().backend());
+            assertThat(s.isolationReason()).isNotBlank();
+            assertThat(s.capacity()).isEqualTo(ResourceVector.of(2, 1024 * MB));
+            assertThat(s.allocated()).isEqualTo(ResourceVector.of(0.5, 64 * MB));
+            assertThat(s.free()).isEqualTo(ResourceVector.of(1.5, 960 * MB));
+            assertThat(s.function("seen")).satisfies(f -> {
+                assertThat(f.warm()).isEqualTo(1);
+                assertThat(f.busy()).isZero();
+                assertThat(f.policy()).isEqualTo("fixed:10");
+                assertThat(f.window()).isNotNull();
+            });
+        }
+    }
+}
