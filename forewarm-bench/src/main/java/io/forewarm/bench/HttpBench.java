@@ -3,7 +3,6 @@ package io.forewarm.bench;
 import io.forewarm.examples.Echo;
 import io.forewarm.examples.Launchers;
 import io.forewarm.server.ForewarmServer;
-import io.forewarm.server.JvmWorkers;
 import io.forewarm.server.ServerConfig;
 import io.forewarm.server.SpecCodec;
 import io.helidon.webserver.WebServer;
@@ -104,8 +103,8 @@ public final class HttpBench {
 
     /** Deploys the echo worker allowed {@code sandboxes} sandboxes at a time. */
     private static void deploy(URI base, int sandboxes) throws IOException, InterruptedException {
-        var spec = SpecCodec.write(JvmWorkers.quiet(Launchers.java("echo", Echo.class).maxConcurrency(sandboxes)
-                .build()));
+        var spec = SpecCodec.write(Launchers.java("echo", Echo.class).maxConcurrency(sandboxes)
+                .build());
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
                 "/v1/functions/echo")).PUT(HttpRequest.BodyPublishers.ofString(spec.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -6,7 +6,6 @@ import io.forewarm.examples.CpuHeavy;
 import io.forewarm.examples.Echo;
 import io.forewarm.examples.Launchers;
 import io.forewarm.examples.SlowInit;
-import io.forewarm.server.JvmWorkers;
 import io.forewarm.server.SpecCodec;
 
 import java.io.PrintWriter;
@@ -55,9 +54,9 @@ final class Demo {
     /** The example functions, as deployed. */
     static List<FunctionSpec> functions() {
         return List.of(
-                JvmWorkers.quiet(Launchers.java("timer", SlowInit.class).build()),
-                JvmWorkers.quiet(Launchers.java("bursty", Echo.class).build()),
-                JvmWorkers.quiet(Launchers.java("rare", CpuHeavy.class).build()));
+                Launchers.java("timer", SlowInit.class).build(),
+                Launchers.java("bursty", Echo.class).build(),
+                Launchers.java("rare", CpuHeavy.class).build());
     }
 
     /**

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.forewarm.examples.Echo;
 import io.forewarm.examples.Launchers;
 import io.forewarm.server.ForewarmServer;
-import io.forewarm.server.JvmWorkers;
 import io.forewarm.server.ServerConfig;
 import io.forewarm.server.SpecCodec;
 import org.junit.jupiter.api.AfterAll;
@@ -58,7 +57,7 @@ class ServerJourneyTest {
     void deployInvokeInspectExportAndRemove(@TempDir Path dir) throws Exception {
         Path spec = dir.resolve("echo.yaml");
         new ObjectMapper(new YAMLFactory()).writeValue(spec.toFile(),
-                SpecCodec.write(JvmWorkers.quiet(Launchers.java("journey", Echo.class).build())));
+                SpecCodec.write(Launchers.java("journey", Echo.class).build()));
 
         CliRun deployed = cli("fn", "deploy", spec.toString());
         assertThat(deployed.exitCode()).as(deployed.err()).isZero();
@@ -93,6 +92,10 @@ class ServerJourneyTest {
         assertThat(export.err()).contains("wrote 2 records");
         assertThat(Files.readAllLines(csv)).hasSize(3).first()
                 .isEqualTo(io.forewarm.history.TraceCsvExport.HEADER);
+        CliRun replay = CliRun.of("simulate", "--trace", csv.toString(), "--trace-format", "csv", "--unit", "function",
+                "--policy", "fixed:10", "--output", "csv");
+        assertThat(replay.exitCode()).as(replay.err()).isZero();
+        assertThat(replay.out().lines().skip(1).findFirst().orElseThrow()).startsWith("fixed:10,paper,function,1,");
         assertThat(cli("fn", "rm", "journey").out()).contains("removed journey");
         CliRun gone = cli("invoke", "journey");
         assertThat(gone.exitCode()).isEqualTo(ApiClient.NOT_FOUND);

@@ -48,7 +48,7 @@ final class TestServer implements AutoCloseable {
 
     /** The echo example worker as a JSON spec. */
     static ObjectNode echoSpec(String name) {
-        return SpecCodec.write(JvmWorkers.quiet(Launchers.java(name, Echo.class).build()));
+        return SpecCodec.write(Launchers.java(name, Echo.class).build());
     }
 
     /** A command function running {@code argv} with {@code timeout}. */
