@@ -92,9 +92,13 @@ public final class Simulation {
         return new ArrayList<>(byUnit.values());
     }
 
-    /** Replays every unit through one policy (units in parallel: the paper model keeps them independent). */
+    /**
+     * Replays every unit through one policy (units in parallel: the paper model keeps them independent),
+     * after letting the policy learn across units from the minutes before {@code scoreFrom}.
+     */
     public static PolicyResult replay(List<UnitTimeline> units, Policy policy, Options options) {
         long start = System.nanoTime();
+        policy.prepare(units, options.scoreFrom());
         int n = units.size();
         PaperModel.UnitScore[] scores = new PaperModel.UnitScore[n];
         long[] stateBytes = new long[n];

@@ -1,0 +1,235 @@
+package io.forewarm.predict.lstm;
+
+import io.forewarm.core.Window;
+import io.forewarm.predict.ArrivalHistory;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.PolicySpec;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The {@code lstm} policy: after each arrival, the global {@link LstmForecaster} gives the probability
+ * {@code p[k]} of an arrival in each minute k = 1..horizon after it, and the window is read off them by one
+ * of two rules (the window has the shape of Shahrad et al., "Serverless in the Wild", USENIX ATC 2020):
+ * <ul>
+ * <li>{@code next} (default): treat the minutes as independent, so the chance that the next arrival has
+ * come by minute k is {@code F[k] = 1 - prod(1 - p[j], j <= k)}; pre-warm at the first minute where
+ * {@code F} reaches {@code head} and keep loaded until it reaches {@code tail}, or to the horizon's end if
+ * it never does. This reads the forecast the way the hybrid policy reads its idle-time histogram (5th and
+ * 99th percentiles), and it keeps a unit warm whose arrivals are likely but spread thin over the minutes.
+ * If even the whole horizon stays under {@code head}, the sandbox is unloaded at once.</li>
+ * <li>{@code minute}: load over the first run of minutes whose own {@code p} reaches {@code threshold},
+ * pre-warmed at its first minute and released where {@code p} falls below again; none reaching it:
+ * unload at once.</li>
+ * </ul>
+ *
+ * <p>Training: {@link #prepare} trains the model once, on every unit's arrivals before the first scored
+ * minute; the model is used for arrivals from that minute on, as if it had been trained then. Before it
+ * (and for the whole run when nothing is held out to learn from, i.e. without {@code --score-from}) every
+ * arrival gets a fixed keep-alive of {@code fallback} minutes. Training is seeded and single-threaded, so
+ * a run is reproducible.
+ *
+ * <p>Parameters: {@code rule} (positional: {@code next} or {@code minute}), {@code head} (0.05) and
+ * {@code tail} (0.99) for {@code next}, {@code threshold} (0.3) for {@code minute}; {@code horizon} minutes
+ * (60), {@code lookback} minutes (60), {@code hidden} cells (16), {@code epochs} (4), {@code samples} most
+ * training windows (30000), {@code seed} (1), {@code fallback} keep-alive minutes before training (10).
+ */
+public final class LstmPolicy implements Policy {
+
+    private static final System.Logger LOG = System.getLogger(LstmPolicy.class.getName());
+
+    /** Fewer training windows than this teach the network nothing worth trusting over the fallback. */
+    static final int MIN_TRAINING_WINDOWS = 100;
+
+    /**
+     * The policy's settings.
+     *
+     * @param rule     how a window is read off the forecast
+     * @param fallback keep-alive minutes before the model is trained
+     * @param model    the forecaster's settings
+     */
+    public record Settings(WindowRule rule, int fallback, LstmForecaster.Config model) {
+
+        /** Validates the fallback. */
+        public Settings {
+            if (fallback < 0) {
+                throw new IllegalArgumentException("lstm fallback=" + fallback + " must be >= 0");
+            }
+        }
+    }
+
+    /** The forecast in use and the first minute it may be used for. */
+    private record Ready(ArrivalForecast forecast, int fromMinute, LstmForecaster forecaster) {
+    }
+
+    private final String spec;
+    private final Settings settings;
+    private final Window fallback;
+    private final Ready given;
+    private volatile Ready ready;
+
+    /** A policy that falls back until {@link #prepare} trains it. */
+    public LstmPolicy(String spec, Settings settings) {
+        this(spec, settings, null);
+    }
+
+    private LstmPolicy(String spec, Settings settings, Ready given) {
+        this.spec = spec;
+        this.settings = settings;
+        this.fallback = Window.keepAliveMinutes(settings.fallback());
+        this.given = given;
+        this.ready = given;
+    }
+
+    /**
+     * A policy that uses an already trained {@code forecaster} for arrivals from {@code fromMinute} on (the
+     * first minute after its training data) and never retrains: a live engine loading a model, or a sweep
+     * over window rules that trains once.
+     */
+    public static LstmPolicy trained(String spec, WindowRule rule, int fallback, LstmForecaster forecaster,
+                                     int fromMinute) {
+        return new LstmPolicy(spec, new Settings(rule, fallback, forecaster.config()),
+                new Ready(ArrivalForecast.of(forecaster), fromMinute, forecaster));
+    }
+
+    /** Reads the parameters of {@code spec} (see the class comment), failing on a bad one by name. */
+    static LstmPolicy create(PolicySpec spec) {
+        LstmForecaster.Config d = LstmForecaster.Config.defaults();
+        String ruleName = spec.string("rule", "next");
+        WindowRule rule = switch (ruleName) {
+            case "next" -> new WindowRule.Next(spec.number("head", 0.05), spec.number("tail", 0.99));
+            case "minute" -> new WindowRule.Minute(spec.number("threshold", 0.3));
+            default -> throw new IllegalArgumentException("policy '" + spec.text() + "': parameter rule="
+                    + ruleName + " is not one of next, minute");
+        };
+        LstmForecaster.Config model = new LstmForecaster.Config(
+                whole(spec, "lookback", d.lookback(), 1, 1440),
+                whole(spec, "horizon", d.horizon(), 1, 1440),
+                whole(spec, "hidden", d.hidden(), 1, 256),
+                whole(spec, "epochs", d.epochs(), 1, 1000),
+                whole(spec, "samples", d.samples(), MIN_TRAINING_WINDOWS, 10_000_000),
+                d.batch(), d.learningRate(),
+                whole(spec, "seed", (int) d.seed(), 0, Integer.MAX_VALUE));
+        int fallback = whole(spec, "fallback", 10, 0, 1440);
+        return new LstmPolicy(spec.text(), new Settings(rule, fallback, model));
+    }
+
+    private static int whole(PolicySpec spec, String key, int fallback, int min, int max) {
+        double d = spec.number(key, fallback, min, max);
+        if (d != Math.rint(d)) {
+            throw new IllegalArgumentException("policy '" + spec.text() + "': parameter " + key + "="
+                    + spec.params().get(key) + " is not a whole number");
+        }
+        return (int) d;
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    /** The settings. */
+    public Settings settings() {
+        return settings;
+    }
+
+    /** The trained forecaster, once {@link #prepare} has trained one. */
+    public Optional<LstmForecaster> forecaster() {
+        Ready r = ready;
+        return r == null ? Optional.empty() : Optional.ofNullable(r.forecaster());
+    }
+
+    /**
+     * Trains the global model on the minutes before {@code untilMinute}; falls back, saying why, if it cannot.
+     * A policy made {@link #trained} keeps its model.
+     */
+    @Override
+    public void prepare(List<? extends ArrivalHistory> units, int untilMinute) {
+        ready = given;
+        if (given != null) {
+            return;
+        }
+        if (untilMinute == Integer.MIN_VALUE) {
+            LOG.log(System.Logger.Level.WARNING, "lstm: every minute is scored, none is left to train on "
+                    + "(give a score-from minute); using the fixed " + settings.fallback() + "-minute keep-alive");
+            return;
+        }
+        long start = System.nanoTime();
+        LstmForecaster.Config c = settings.model();
+        Samples samples = Samples.draw(units, Integer.MIN_VALUE, untilMinute, c.lookback(), c.horizon(),
+                c.samples(), c.seed());
+        if (samples.count() < MIN_TRAINING_WINDOWS) {
+            LOG.log(System.Logger.Level.WARNING, "lstm: only " + samples.count() + " training windows before minute "
+                    + untilMinute + " (need " + MIN_TRAINING_WINDOWS + "); using the fixed " + settings.fallback()
+                    + "-minute keep-alive");
+            return;
+        }
+        LstmForecaster f = LstmForecaster.train(samples, c, start);
+        LOG.log(System.Logger.Level.INFO, "lstm: trained on " + f.training().windows() + " windows from "
+                + units.size() + " units in " + f.training().millis() + " ms");
+        ready = new Ready(ArrivalForecast.of(f), untilMinute, f);
+    }
+
+    /** Uses {@code forecast} for arrivals from {@code fromMinute} on: the seam for hand-made probabilities. */
+    void use(ArrivalForecast forecast, int fromMinute) {
+        ready = new Ready(forecast, fromMinute, null);
+    }
+
+    @Override
+    public UnitPolicy newUnit(UnitProfile profile) {
+        // A day more than the lookback: each minute's input also says whether it was active a day earlier.
+        return new Unit(new RecentMinutes(settings.model().lookback() + Features.DAY));
+    }
+
+    private final class Unit implements UnitPolicy {
+
+        private final RecentMinutes recent;
+        private long arrivals;
+        private long forecasts;
+        private int firstForecastMinute = Integer.MAX_VALUE;
+
+        Unit(RecentMinutes recent) {
+            this.recent = recent;
+        }
+
+        @Override
+        public Window onArrival(long nowMillis) {
+            int minute = Math.toIntExact(Math.floorDiv(nowMillis, 60_000L));
+            recent.record(minute);
+            arrivals++;
+            Ready r = ready;
+            if (r == null || minute < r.fromMinute()) {
+                return fallback;
+            }
+            double[] p = new double[r.forecast().horizon()];
+            r.forecast().predict(recent::active, minute, p);
+            forecasts++;
+            firstForecastMinute = Math.min(firstForecastMinute, minute);
+            return settings.rule().window(p);
+        }
+
+        @Override
+        public void verify() {
+            Ready r = ready;
+            if (forecasts > arrivals) {
+                throw new IllegalStateException("lstm unit made " + forecasts + " forecasts for " + arrivals
+                        + " arrivals");
+            }
+            if (forecasts > 0 && (r == null || firstForecastMinute < r.fromMinute())) {
+                throw new IllegalStateException("lstm unit forecast at minute " + firstForecastMinute
+                        + ", before the model was ready");
+            }
+            if (arrivals > 0 && !recent.active(recent.last())) {
+                throw new IllegalStateException("lstm unit lost its last arrival at minute " + recent.last());
+            }
+        }
+
+        @Override
+        public long stateBytes() {
+            return 16 + 8 + 8 + 8 + 4 + recent.bytes();
+        }
+    }
+}
