@@ -35,7 +35,8 @@ import java.util.Optional;
  * <p>Parameters: {@code rule} (positional: {@code next} or {@code minute}), {@code head} (0.05) and
  * {@code tail} (0.99) for {@code next}, {@code threshold} (0.3) for {@code minute}; {@code horizon} minutes
  * (60), {@code lookback} minutes (60), {@code hidden} cells (16), {@code epochs} (4), {@code samples} most
- * training windows (30000), {@code seed} (1), {@code fallback} keep-alive minutes before training (10).
+ * training windows (30000), {@code batch} windows per step (256; smaller for small data, so it takes
+ * enough steps), {@code seed} (1), {@code fallback} keep-alive minutes before training (10).
  */
 public final class LstmPolicy implements Policy {
 
@@ -111,7 +112,7 @@ public final class LstmPolicy implements Policy {
                 whole(spec, "hidden", d.hidden(), 1, 256),
                 whole(spec, "epochs", d.epochs(), 1, 1000),
                 whole(spec, "samples", d.samples(), MIN_TRAINING_WINDOWS, 10_000_000),
-                d.batch(), d.learningRate(),
+                whole(spec, "batch", d.batch(), 1, 65_536), d.learningRate(),
                 whole(spec, "seed", (int) d.seed(), 0, Integer.MAX_VALUE));
         int fallback = whole(spec, "fallback", 10, 0, 1440);
         return new LstmPolicy(spec.text(), new Settings(rule, fallback, model));
