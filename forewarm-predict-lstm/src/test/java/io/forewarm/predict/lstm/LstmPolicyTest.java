@@ -130,6 +130,19 @@ class LstmPolicyTest {
     }
 
     @Test
+    void verifyCatchesAForecastMadeBeforeTheModelWasReady() {
+        LstmPolicy p = policy("lstm");
+        List<Integer> asked = new ArrayList<>();
+        p.use(new Periodic(10, 0.1, asked), 0);
+        UnitPolicy u = p.newUnit(UnitProfile.of("f", 128, 0));
+        u.onArrival(10 * MINUTE);
+        u.verify();
+        p.use(new Periodic(10, 0.1, asked), 100); // as if the model had been trained later than it was used
+        assertThatThrownBy(u::verify).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("forecast at minute 10, before the model was ready");
+    }
+
+    @Test
     void refusesArrivalsOutOfOrder() {
         UnitPolicy u = policy("lstm").newUnit(UnitProfile.of("f", 128, 0));
         u.onArrival(10 * MINUTE);
