@@ -22,7 +22,8 @@ java="$JAVA_HOME/bin/java"
 own=""
 for m in forewarm-core forewarm-predict forewarm-sim forewarm-predict-lstm; do own="$own:$m/target/classes"; done
 deps() { tr ':' '\n' <"$1" | grep -v '/io/forewarm/' | paste -sd: -; }
-cli_cp="forewarm-cli/target/forewarm.jar:forewarm-predict-lstm/target/classes:$(deps /tmp/forewarm-lstm-runtime.cp)"
+# The shaded CLI jar may have been built from those stale jars, so the worktree's classes go before it.
+cli_cp="${own#:}:forewarm-cli/target/forewarm.jar:$(deps /tmp/forewarm-lstm-runtime.cp)"
 bench_cp="forewarm-predict-lstm/target/test-classes${own}:$(deps /tmp/forewarm-lstm-test.cp)"
 
 gen="/tmp/forewarm-gen-${functions}x${days}-seed3"
