@@ -33,6 +33,24 @@ public interface Policy {
     default void prepare(List<? extends ArrivalHistory> units, int untilMinute) {
     }
 
+    /**
+     * Whether this policy learns from other units' arrivals (call chains). Such a policy must see every
+     * unit's arrivals in one global time order, so a simulator replays its units together instead of
+     * independently; after each arrival it asks {@link #affectedBy} which units to {@link
+     * UnitPolicy#reconsider}.
+     */
+    default boolean crossUnit() {
+        return false;
+    }
+
+    /**
+     * Cross-unit policies: the units whose window may change because {@code arrived} was invoked at
+     * {@code nowMillis} (e.g. the followers of a call chain); the caller then asks each to reconsider.
+     */
+    default java.util.Collection<UnitPolicy> affectedBy(UnitPolicy arrived, long nowMillis) {
+        return java.util.List.of();
+    }
+
     /** Whether this policy needs {@link UnitProfile#foresight()} (only a simulator can give it). */
     default boolean needsForesight() {
         return false;

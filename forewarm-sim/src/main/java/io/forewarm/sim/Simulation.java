@@ -4,6 +4,8 @@ import io.forewarm.predict.Policies;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
+import io.forewarm.sim.fleet.FleetModel;
+import io.forewarm.sim.fleet.FleetOptions;
 import io.forewarm.sim.paper.PaperModel;
 import io.forewarm.sim.trace.FunctionSeries;
 import io.forewarm.sim.trace.Trace;
@@ -40,35 +42,79 @@ public final class Simulation {
      * @param scoreFrom       count only events at or after this minute (trace numbering); feed all
      * @param defaultMemoryMb memory assumed for a unit the trace gives none for
      * @param progress        where to report progress
+     * @param capacityGb      fleet model: host memory capacity in GB (0: unlimited)
+     * @param seed            fleet model: seed of arrival spreading and duration draws
+     * @param coldStartMs     fleet model: constant cold-start latency (0: the memory model of {@link
+     *                        FleetOptions#coldStartMillis(double)})
      */
-    public record Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress) {
+    public record Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress,
+                          double capacityGb, long seed, long coldStartMs) {
+
+        /** The options without fleet settings: unlimited capacity, seed 1, the memory cold-start model. */
+        public Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress) {
+            this(model, unit, scoreFrom, defaultMemoryMb, progress, 0, 1, 0);
+        }
 
         /** Paper model, app unit, score everything, 128 MB default, silent. */
         public static Options paper(Unit unit) {
             return new Options(Model.PAPER, unit, Integer.MIN_VALUE, 128, Progress.NONE);
         }
 
+        /** Fleet model with a host of {@code capacityGb} (0: unlimited), score everything, 128 MB default. */
+        public static Options fleet(Unit unit, double capacityGb) {
+            return new Options(Model.FLEET, unit, Integer.MIN_VALUE, 128, Progress.NONE, capacityGb, 1, 0);
+        }
+
         /** The same options scoring only from {@code minute}. */
         public Options scoringFrom(int minute) {
-            return new Options(model, unit, minute, defaultMemoryMb, progress);
+            return new Options(model, unit, minute, defaultMemoryMb, progress, capacityGb, seed, coldStartMs);
         }
 
         /** The same options reporting progress to {@code p}. */
         public Options withProgress(Progress p) {
-            return new Options(model, unit, scoreFrom, defaultMemoryMb, p);
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, p, capacityGb, seed, coldStartMs);
+        }
+
+        /** The same options with a host capacity of {@code gb} (fleet model; 0: unlimited). */
+        public Options withCapacityGb(double gb) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, gb, seed, coldStartMs);
+        }
+
+        /** The same options with seed {@code s} (fleet model). */
+        public Options withSeed(long s) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, s, coldStartMs);
+        }
+
+        /** The same options with a constant cold start of {@code ms} (fleet model; 0: the memory model). */
+        public Options withColdStartMs(long ms) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, ms);
+        }
+
+        /** The fleet model's options for these settings (defaults for what these do not set). */
+        public FleetOptions fleetOptions() {
+            FleetOptions d = FleetOptions.defaults(unit);
+            return new FleetOptions(unit, scoreFrom, capacityGb, seed, coldStartMs, defaultMemoryMb,
+                    d.defaultDurationMs(), d.tickMillis(), progress);
         }
     }
 
     private Simulation() {
     }
 
-    /** Runs every policy spec over the trace in the paper model; results are in the order of the specs. */
+    /** Runs every policy spec over the trace in the options' model; results are in the order of the specs. */
     public static List<PolicyResult> run(Trace trace, List<String> policySpecs, Options options)
             throws IOException {
-        if (options.model() != Model.PAPER) {
-            throw new IllegalArgumentException("model " + options.model() + " is run by the fleet simulator");
-        }
         List<Policy> policies = policySpecs.stream().map(Policies::create).toList();
+        if (options.model() == Model.FLEET) {
+            FleetOptions fleet = options.fleetOptions();
+            List<FunctionSeries> series = new ArrayList<>();
+            trace.forEach(series::add);
+            List<PolicyResult> results = new ArrayList<>();
+            for (Policy policy : policies) {
+                results.add(FleetModel.run(series, trace.firstMinute(), trace.minutes(), policy, fleet));
+            }
+            return results;
+        }
         List<UnitTimeline> units = timelines(trace, options.unit(), options.progress());
         List<PolicyResult> results = new ArrayList<>();
         for (Policy policy : policies) {
@@ -93,27 +139,26 @@ public final class Simulation {
     }
 
     /**
-     * Replays every unit through one policy (units in parallel: the paper model keeps them independent),
-     * after letting the policy learn across units from the minutes before {@code scoreFrom}.
+     * Replays every unit through one policy, after letting the policy learn across units from the minutes
+     * before {@code scoreFrom}: in parallel, or together in time order if it is cross-unit.
      */
     public static PolicyResult replay(List<UnitTimeline> units, Policy policy, Options options) {
         long start = System.nanoTime();
         policy.prepare(units, options.scoreFrom());
         int n = units.size();
-        PaperModel.UnitScore[] scores = new PaperModel.UnitScore[n];
+        PaperModel.UnitScore[] scores;
         long[] stateBytes = new long[n];
-        AtomicLong done = new AtomicLong();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            UnitTimeline u = units.get(i);
-            UnitPolicy unitPolicy = policy.newUnit(new UnitProfile(u.id(), memoryMb(u, options), 0,
-                    u.foresight()));
-            scores[i] = PaperModel.replay(u, unitPolicy, options.scoreFrom());
-            stateBytes[i] = unitPolicy.stateBytes();
-            long d = done.incrementAndGet();
-            if (d % 5000 == 0) {
-                options.progress().update("replay " + policy.spec(), d, n);
+        if (policy.crossUnit()) {
+            // Cross-unit policies learn from every unit's arrivals in time order: one replay of all units.
+            List<UnitPolicy> unitPolicies = units.stream().map(u -> policy.newUnit(profile(u, options))).toList();
+            scores = PaperModel.replayTogether(units, unitPolicies, policy, options.scoreFrom());
+            for (int i = 0; i < n; i++) {
+                stateBytes[i] = unitPolicies.get(i).stateBytes();
             }
-        });
+        } else {
+            scores = new PaperModel.UnitScore[n];
+            replayIndependently(units, policy, options, scores, stateBytes);
+        }
         long events = 0;
         long cold = 0;
         long wastedMinutes = 0;
@@ -137,13 +182,33 @@ public final class Simulation {
                 wallMs, Arrays.stream(stateBytes).max().orElse(0), null);
     }
 
+    /** The fast path: units are independent in the paper model, so they replay in parallel. */
+    private static void replayIndependently(List<UnitTimeline> units, Policy policy, Options options,
+                                            PaperModel.UnitScore[] scores, long[] stateBytes) {
+        int n = units.size();
+        AtomicLong done = new AtomicLong();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            UnitPolicy unitPolicy = policy.newUnit(profile(units.get(i), options));
+            scores[i] = PaperModel.replay(units.get(i), unitPolicy, options.scoreFrom());
+            stateBytes[i] = unitPolicy.stateBytes();
+            long d = done.incrementAndGet();
+            if (d % 5000 == 0) {
+                options.progress().update("replay " + policy.spec(), d, n);
+            }
+        });
+    }
+
+    private static UnitProfile profile(UnitTimeline u, Options options) {
+        return new UnitProfile(u.id(), memoryMb(u, options), 0, u.foresight());
+    }
+
     private static double memoryMb(UnitTimeline u, Options options) {
         double mb = u.memoryMb();
         return Double.isNaN(mb) ? options.defaultMemoryMb() : mb;
     }
 
     /** The nearest-rank percentile {@code p} (0..100) of {@code values}; 0 for none. Sorts in place. */
-    static double percentile(double[] values, double p) {
+    public static double percentile(double[] values, double p) {
         if (values.length == 0) {
             return 0;
         }
