@@ -107,24 +107,15 @@ public final class LstmPolicy implements Policy {
                     + ruleName + " is not one of next, minute");
         };
         LstmForecaster.Config model = new LstmForecaster.Config(
-                whole(spec, "lookback", d.lookback(), 1, 1440),
-                whole(spec, "horizon", d.horizon(), 1, 1440),
-                whole(spec, "hidden", d.hidden(), 1, 256),
-                whole(spec, "epochs", d.epochs(), 1, 1000),
-                whole(spec, "samples", d.samples(), MIN_TRAINING_WINDOWS, 10_000_000),
-                whole(spec, "batch", d.batch(), 1, 65_536), d.learningRate(),
-                whole(spec, "seed", (int) d.seed(), 0, Integer.MAX_VALUE));
-        int fallback = whole(spec, "fallback", 10, 0, 1440);
+                spec.whole("lookback", d.lookback(), 1, 1440),
+                spec.whole("horizon", d.horizon(), 1, 1440),
+                spec.whole("hidden", d.hidden(), 1, 256),
+                spec.whole("epochs", d.epochs(), 1, 1000),
+                spec.whole("samples", d.samples(), MIN_TRAINING_WINDOWS, 10_000_000),
+                spec.whole("batch", d.batch(), 1, 65_536), d.learningRate(),
+                spec.whole("seed", (int) d.seed(), 0, Integer.MAX_VALUE));
+        int fallback = spec.whole("fallback", 10, 0, 1440);
         return new LstmPolicy(spec.text(), new Settings(rule, fallback, model));
-    }
-
-    private static int whole(PolicySpec spec, String key, int fallback, int min, int max) {
-        double d = spec.number(key, fallback, min, max);
-        if (d != Math.rint(d)) {
-            throw new IllegalArgumentException("policy '" + spec.text() + "': parameter " + key + "="
-                    + spec.params().get(key) + " is not a whole number");
-        }
-        return (int) d;
     }
 
     @Override
