@@ -4,7 +4,7 @@ package io.forewarm.predict.lstm;
  * Which of a unit's last {@code capacity} minutes had an arrival: a ring of bits, so the state stays a few
  * hundred bytes however busy the unit is. Minutes are recorded in non-decreasing order.
  */
-final class RecentMinutes {
+final class RecentMinutes implements MinuteLog {
 
     private final int capacity;
     private final long[] bits;
@@ -17,7 +17,8 @@ final class RecentMinutes {
     }
 
     /** Records an arrival in {@code minute}; fails if it is before the last one recorded. */
-    void record(int minute) {
+    @Override
+    public void record(int minute) {
         if (minute < last) {
             throw new IllegalArgumentException("arrival at minute " + minute + " after one at minute " + last
                     + ": arrivals must come in time order");
@@ -36,7 +37,8 @@ final class RecentMinutes {
     }
 
     /** Whether {@code minute} had an arrival; false for minutes after the last record or beyond the memory. */
-    boolean active(int minute) {
+    @Override
+    public boolean active(int minute) {
         if (last == Integer.MIN_VALUE || minute > last || (long) last - minute >= capacity) {
             return false;
         }
@@ -45,7 +47,8 @@ final class RecentMinutes {
     }
 
     /** The last minute recorded, or {@link Integer#MIN_VALUE} before the first. */
-    int last() {
+    @Override
+    public int last() {
         return last;
     }
 
@@ -55,7 +58,8 @@ final class RecentMinutes {
     }
 
     /** Approximate heap bytes. */
-    long bytes() {
+    @Override
+    public long bytes() {
         return 16 + 16 + 8L * bits.length + 8;
     }
 }

@@ -70,6 +70,8 @@ class LstmPolicyTest {
                     assertThat(s.model().seed()).isEqualTo(3);
                 });
         assertThat(p.forecaster()).isEmpty();
+        assertThat(p.crossUnit()).isFalse();
+        assertThat(policy("lstm:retrain=1440").crossUnit()).as("retraining needs every unit in time order").isTrue();
     }
 
     @ParameterizedTest
@@ -82,7 +84,8 @@ class LstmPolicyTest {
             "lstm:samples=10 | samples=10 is outside",
             "lstm:head=0.5,tail=0.4 | head=0.5, tail=0.4",
             "lstm:minute,threshold=x | threshold=x is not a number",
-            "lstm:fallback=-1 | fallback=-1 is outside"})
+            "lstm:fallback=-1 | fallback=-1 is outside",
+            "lstm:retrain=-1 | retrain=-1 is outside"})
     void namesTheBadParameter(String spec, String message) {
         assertThatThrownBy(() -> Policies.create(spec)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining(message);
@@ -177,5 +180,22 @@ class LstmPolicyTest {
         assertThat(lstm.wastedInstanceMinutes()).isLessThan(fixed.wastedInstanceMinutes() / 4);
         assertThat(again.coldStarts()).isEqualTo(lstm.coldStarts());
         assertThat(again.wastedInstanceMinutes()).isEqualTo(lstm.wastedInstanceMinutes());
+    }
+
+    @Test
+    void retrainingInVirtualTimeLearnsTheSameModelAsTrainingBeforeTheScoredMinutes() {
+        // Retraining daily in the time-ordered replay trains once here, at minute 1440, on exactly the
+        // arrivals the held-out training sees: same windows, same seed, so the same results.
+        List<UnitTimeline> apps = periodicApps();
+        Simulation.Options options = Simulation.Options.paper(Unit.APP).scoringFrom(1440);
+        String spec = "lstm:hidden=8,epochs=6,samples=1500,batch=64,horizon=20";
+        PolicyResult once = Simulation.replay(apps, Policies.create(spec), options);
+        LstmPolicy daily = policy(spec + ",retrain=1440");
+        PolicyResult online = Simulation.replay(apps, daily, options);
+
+        assertThat(daily.trainings()).isEqualTo(1);
+        assertThat(online.coldStarts()).isEqualTo(once.coldStarts());
+        assertThat(online.wastedInstanceMinutes()).isEqualTo(once.wastedInstanceMinutes());
+        assertThat(online.maxUnitStateBytes()).as("the whole observed history").isGreaterThan(2 * 1440 / 8);
     }
 }
