@@ -210,7 +210,7 @@ public final class LstmPolicy implements Policy {
             nextTraining = (Math.floorDiv(minute, period) + 1) * period;
         }
         if (minute >= nextTraining) {
-            train(List.copyOf(observed), minute, System.nanoTime());
+            train(observed.stream().map(h -> h.until(minute)).toList(), minute, System.nanoTime());
             trainings++;
             nextTraining = (Math.floorDiv(minute, period) + 1) * period;
         }

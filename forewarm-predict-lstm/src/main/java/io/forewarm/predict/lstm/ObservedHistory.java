@@ -54,6 +54,41 @@ final class ObservedHistory implements ArrivalHistory, MinuteLog {
         return 16 + 8 + 8 + 16 + 8L * bits.length;
     }
 
+    /**
+     * This history as known at {@code minute}: the horizon reaches to just before it, so the quiet minutes
+     * after the last arrival count as observed quiet, not as unknown.
+     */
+    ArrivalHistory until(int minute) {
+        ObservedHistory self = this;
+        return new ArrivalHistory() {
+            @Override
+            public String id() {
+                return id;
+            }
+
+            @Override
+            public int firstMinute() {
+                return self.firstMinute();
+            }
+
+            @Override
+            public int minutes() {
+                return first == Integer.MIN_VALUE ? 0 : Math.max(0, minute - first);
+            }
+
+            @Override
+            public boolean active(int m) {
+                return m < minute && self.active(m);
+            }
+
+            @Override
+            public int nextActive(int m) {
+                int next = self.nextActive(m);
+                return next >= minute ? -1 : next;
+            }
+        };
+    }
+
     @Override
     public String id() {
         return id;

@@ -48,4 +48,19 @@ class ObservedHistoryTest {
             assertThat(h.active(probe)).as("minute %d", probe).isEqualTo(all.contains(probe));
         }
     }
+
+    @Test
+    void asKnownAtAMinuteItReachesToJustBeforeIt() {
+        ObservedHistory h = new ObservedHistory("f");
+        h.record(10);
+        h.record(20);
+        h.record(30);
+        var at25 = h.until(25);
+        assertThat(at25.firstMinute()).isEqualTo(10);
+        assertThat(at25.minutes()).isEqualTo(15);
+        assertThat(at25.nextActive(11)).isEqualTo(20);
+        assertThat(at25.nextActive(21)).isEqualTo(-1);
+        assertThat(at25.active(30)).isFalse();
+        assertThat(h.until(100).minutes()).as("quiet minutes after the last arrival are observed").isEqualTo(90);
+    }
 }
