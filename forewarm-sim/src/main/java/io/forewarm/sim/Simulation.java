@@ -138,9 +138,13 @@ public final class Simulation {
         return new ArrayList<>(byUnit.values());
     }
 
-    /** Replays every unit through one policy: in parallel, or together in time order if it is cross-unit. */
+    /**
+     * Replays every unit through one policy, after letting the policy learn across units from the minutes
+     * before {@code scoreFrom}: in parallel, or together in time order if it is cross-unit.
+     */
     public static PolicyResult replay(List<UnitTimeline> units, Policy policy, Options options) {
         long start = System.nanoTime();
+        policy.prepare(units, options.scoreFrom());
         int n = units.size();
         PaperModel.UnitScore[] scores;
         long[] stateBytes = new long[n];
