@@ -1,9 +1,14 @@
 package io.forewarm.predict;
 
+import io.forewarm.predict.policy.Auto;
+import io.forewarm.predict.policy.Chain;
 import io.forewarm.predict.policy.FixedKeepAlive;
 import io.forewarm.predict.policy.GreedyDual;
 import io.forewarm.predict.policy.HybridHistogram;
 import io.forewarm.predict.policy.Oracle;
+import io.forewarm.predict.policy.Periodic;
+import io.forewarm.predict.policy.Seasonal;
+import io.forewarm.predict.policy.Tradeoff;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +31,12 @@ public final class Policies {
                 FixedKeepAlive.PROVIDER,
                 Oracle.PROVIDER,
                 HybridHistogram.PROVIDER,
-                GreedyDual.PROVIDER));
+                GreedyDual.PROVIDER,
+                Tradeoff.PROVIDER,
+                Periodic.PROVIDER,
+                Seasonal.PROVIDER,
+                Chain.PROVIDER,
+                Auto.PROVIDER));
         ServiceLoader.load(PolicyProvider.class).forEach(all::add);
         Map<String, PolicyProvider> byName = new LinkedHashMap<>();
         for (PolicyProvider p : all) {
@@ -39,13 +49,18 @@ public final class Policies {
 
     /** Creates a fresh policy from a spec such as {@code fixed:10}; fails naming the spec if it is bad. */
     public static Policy create(String specText) {
+        return create(specText, Signals.NONE);
+    }
+
+    /** Creates a fresh policy from a spec, with external {@code signals} for the policies that use them. */
+    public static Policy create(String specText, Signals signals) {
         Map<String, String> positional = new LinkedHashMap<>();
         PROVIDERS.values().forEach(p -> {
             if (p.positionalParameter() != null) {
                 positional.put(p.name(), p.positionalParameter());
             }
         });
-        PolicySpec spec = PolicySpec.parse(specText, positional);
+        PolicySpec spec = PolicySpec.parse(specText, positional).withSignals(signals);
         PolicyProvider provider = PROVIDERS.get(spec.name());
         if (provider == null) {
             throw new IllegalArgumentException("unknown policy '" + spec.name() + "' in '" + specText

@@ -16,6 +16,7 @@ public final class PolicySpec {
     private final String name;
     private final Map<String, String> params;
     private final java.util.Set<String> read = new java.util.HashSet<>();
+    private Signals signals = Signals.NONE;
 
     private PolicySpec(String text, String name, Map<String, String> params) {
         this.text = text;
@@ -76,6 +77,17 @@ public final class PolicySpec {
         return name;
     }
 
+    /** The external signals the policy may consult ({@link Signals#NONE} unless the caller gave some). */
+    public Signals signals() {
+        return signals;
+    }
+
+    /** Attaches the signals of this run (set by {@link Policies#create(String, Signals)}). */
+    PolicySpec withSignals(Signals s) {
+        this.signals = java.util.Objects.requireNonNull(s, "signals");
+        return this;
+    }
+
     /** All parameters as given. */
     public Map<String, String> params() {
         return Collections.unmodifiableMap(params);
@@ -108,6 +120,27 @@ public final class PolicySpec {
                     + " is outside [" + min + ", " + max + "]");
         }
         return d;
+    }
+
+    /** A whole-number parameter that must lie in {@code [min, max]}. */
+    public int whole(String key, int fallback, int min, int max) {
+        double d = number(key, fallback, min, max);
+        if (d != Math.rint(d)) {
+            throw new IllegalArgumentException("policy '" + text + "': parameter " + key + "=" + params.get(key)
+                    + " is not a whole number");
+        }
+        return (int) d;
+    }
+
+    /** An on/off parameter ({@code on|true|yes}, {@code off|false|no}), or {@code fallback} when absent. */
+    public boolean onOff(String key, boolean fallback) {
+        String value = string(key, fallback ? "on" : "off");
+        return switch (value) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException("policy '" + text + "': parameter " + key + "=" + value
+                    + " must be on or off");
+        };
     }
 
     /** A string parameter, or {@code fallback} when absent. */

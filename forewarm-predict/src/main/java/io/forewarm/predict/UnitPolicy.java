@@ -12,6 +12,15 @@ public interface UnitPolicy {
     Window onArrival(long nowMillis);
 
     /**
+     * Cross-unit policies: asked at {@code nowMillis} (after this unit's last arrival) when another unit's
+     * arrival may change this unit's plan. Returns a new window, measured from {@code nowMillis}, that
+     * replaces the current one, or null to keep the current one.
+     */
+    default Window reconsider(long nowMillis) {
+        return null;
+    }
+
+    /**
      * The value of keeping this unit's idle sandbox when memory runs short: the lowest is evicted first.
      * The default ranks by nothing, leaving the order to the caller's tie-break (least recently used).
      */

@@ -138,24 +138,27 @@ public final class Simulation {
         return new ArrayList<>(byUnit.values());
     }
 
-    /** Replays every unit through one policy (units in parallel: the paper model keeps them independent). */
+    /**
+     * Replays every unit through one policy, after letting the policy learn across units from the minutes
+     * before {@code scoreFrom}: in parallel, or together in time order if it is cross-unit.
+     */
     public static PolicyResult replay(List<UnitTimeline> units, Policy policy, Options options) {
         long start = System.nanoTime();
+        policy.prepare(units, options.scoreFrom());
         int n = units.size();
-        PaperModel.UnitScore[] scores = new PaperModel.UnitScore[n];
+        PaperModel.UnitScore[] scores;
         long[] stateBytes = new long[n];
-        AtomicLong done = new AtomicLong();
-        IntStream.range(0, n).parallel().forEach(i -> {
-            UnitTimeline u = units.get(i);
-            UnitPolicy unitPolicy = policy.newUnit(new UnitProfile(u.id(), memoryMb(u, options), 0,
-                    u.foresight()));
-            scores[i] = PaperModel.replay(u, unitPolicy, options.scoreFrom());
-            stateBytes[i] = unitPolicy.stateBytes();
-            long d = done.incrementAndGet();
-            if (d % 5000 == 0) {
-                options.progress().update("replay " + policy.spec(), d, n);
+        if (policy.crossUnit()) {
+            // Cross-unit policies learn from every unit's arrivals in time order: one replay of all units.
+            List<UnitPolicy> unitPolicies = units.stream().map(u -> policy.newUnit(profile(u, options))).toList();
+            scores = PaperModel.replayTogether(units, unitPolicies, policy, options.scoreFrom());
+            for (int i = 0; i < n; i++) {
+                stateBytes[i] = unitPolicies.get(i).stateBytes();
             }
-        });
+        } else {
+            scores = new PaperModel.UnitScore[n];
+            replayIndependently(units, policy, options, scores, stateBytes);
+        }
         long events = 0;
         long cold = 0;
         long wastedMinutes = 0;
@@ -177,6 +180,26 @@ public final class Simulation {
                 scoredUnits, events, cold, events == 0 ? 0 : 100.0 * cold / events,
                 percentile(Arrays.copyOf(unitPct, scoredUnits), 75), wastedMbMinutes / 1024.0, wastedMinutes,
                 wallMs, Arrays.stream(stateBytes).max().orElse(0), null);
+    }
+
+    /** The fast path: units are independent in the paper model, so they replay in parallel. */
+    private static void replayIndependently(List<UnitTimeline> units, Policy policy, Options options,
+                                            PaperModel.UnitScore[] scores, long[] stateBytes) {
+        int n = units.size();
+        AtomicLong done = new AtomicLong();
+        IntStream.range(0, n).parallel().forEach(i -> {
+            UnitPolicy unitPolicy = policy.newUnit(profile(units.get(i), options));
+            scores[i] = PaperModel.replay(units.get(i), unitPolicy, options.scoreFrom());
+            stateBytes[i] = unitPolicy.stateBytes();
+            long d = done.incrementAndGet();
+            if (d % 5000 == 0) {
+                options.progress().update("replay " + policy.spec(), d, n);
+            }
+        });
+    }
+
+    private static UnitProfile profile(UnitTimeline u, Options options) {
+        return new UnitProfile(u.id(), memoryMb(u, options), 0, u.foresight());
     }
 
     private static double memoryMb(UnitTimeline u, Options options) {

@@ -1,5 +1,6 @@
 package io.forewarm.sim;
 
+import io.forewarm.predict.ArrivalHistory;
 import io.forewarm.predict.Foresight;
 
 /**
@@ -7,7 +8,7 @@ import io.forewarm.predict.Foresight;
  * for 14 days, whatever the density), with the unit's memory. An application's timeline is the union of its
  * functions' timelines.
  */
-public final class UnitTimeline {
+public final class UnitTimeline implements ArrivalHistory {
 
     private final String id;
     private final int firstMinute;
@@ -43,6 +44,7 @@ public final class UnitTimeline {
     }
 
     /** The unit's name. */
+    @Override
     public String id() {
         return id;
     }
@@ -58,16 +60,19 @@ public final class UnitTimeline {
     }
 
     /** First minute of the horizon in the trace's numbering. */
+    @Override
     public int firstMinute() {
         return firstMinute;
     }
 
     /** Minutes in the horizon. */
+    @Override
     public int minutes() {
         return minutes;
     }
 
     /** The first active minute at or after {@code minute} (trace numbering), or -1 if none. */
+    @Override
     public int nextActive(int minute) {
         int i = Math.max(0, minute - firstMinute);
         if (i >= minutes) {
@@ -88,6 +93,7 @@ public final class UnitTimeline {
     }
 
     /** Whether the unit was active in {@code minute}. */
+    @Override
     public boolean active(int minute) {
         int i = minute - firstMinute;
         return i >= 0 && i < minutes && (bits[i >>> 6] & (1L << i)) != 0;

@@ -1,8 +1,15 @@
 package io.forewarm.sim.paper;
 
 import io.forewarm.core.Window;
+import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.sim.UnitTimeline;
+
+import java.util.ArrayList;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
 
 /**
  * The simulation model of Shahrad et al., "Serverless in the Wild" (USENIX ATC 2020), Section 4: time in
@@ -32,44 +39,146 @@ public final class PaperModel {
      * minutes at or after minute {@code scoreFrom} (trace numbering). Calls {@link UnitPolicy#verify()}.
      */
     public static UnitScore replay(UnitTimeline timeline, UnitPolicy policy, int scoreFrom) {
-        int end = timeline.firstMinute() + timeline.minutes(); // exclusive
-        long events = 0;
-        long cold = 0;
-        long wasted = 0;
-        int prev = -1;
-        Window window = null;
+        Scorer scorer = new Scorer(policy, scoreFrom);
         for (int m = timeline.nextActive(timeline.firstMinute()); m >= 0; m = timeline.nextActive(m + 1)) {
-            boolean warm = false;
-            if (window != null) {
-                int idle = m - prev;
-                warm = window.isWarmAfter(idle * MINUTE);
-                wasted += idleLoadedMinutes(window, prev, m, scoreFrom);
+            scorer.event(m);
+        }
+        return scorer.finish(timeline.firstMinute() + timeline.minutes());
+    }
+
+    /**
+     * Replays all units together in one global time order, for a {@link Policy#crossUnit()} policy: in each
+     * minute every active unit's event is scored and fed to its policy first, then every unit the policy
+     * names as {@linkplain Policy#affectedBy affected} by those arrivals may {@linkplain
+     * UnitPolicy#reconsider reconsider} its window from that minute on. Each unit is scored by the same
+     * rules as {@link #replay}; with a policy that never changes a window the results are identical.
+     *
+     * @return one score per unit, in the order of {@code timelines}
+     */
+    public static UnitScore[] replayTogether(List<UnitTimeline> timelines, List<UnitPolicy> policies, Policy policy,
+                                             int scoreFrom) {
+        int n = timelines.size();
+        Scorer[] scorers = new Scorer[n];
+        Map<UnitPolicy, Scorer> byPolicy = new IdentityHashMap<>();
+        // A heap of (next active minute, unit) packed in a long: minute in the high bits, unit in the low 32.
+        PriorityQueue<Long> next = new PriorityQueue<>();
+        int first = Integer.MAX_VALUE;
+        int end = Integer.MIN_VALUE;
+        for (int i = 0; i < n; i++) {
+            scorers[i] = new Scorer(policies.get(i), scoreFrom);
+            byPolicy.put(policies.get(i), scorers[i]);
+            UnitTimeline t = timelines.get(i);
+            end = Math.max(end, t.firstMinute() + t.minutes());
+            int m = t.nextActive(t.firstMinute());
+            if (m >= 0) {
+                next.add(pack(m, i));
             }
-            if (m >= scoreFrom) {
+        }
+        List<Integer> arrived = new ArrayList<>();
+        while (!next.isEmpty()) {
+            int minute = (int) (next.peek() >> 32);
+            arrived.clear();
+            while (!next.isEmpty() && (int) (next.peek() >> 32) == minute) {
+                int i = (int) (long) next.poll();
+                scorers[i].event(minute);
+                arrived.add(i);
+                int m = timelines.get(i).nextActive(minute + 1);
+                if (m >= 0) {
+                    next.add(pack(m, i));
+                }
+            }
+            for (int i : arrived) {
+                for (UnitPolicy affected : policy.affectedBy(policies.get(i), minute * MINUTE)) {
+                    Scorer s = byPolicy.get(affected);
+                    if (s == null) {
+                        throw new IllegalStateException(policy.spec() + " named a unit that is not in this run");
+                    }
+                    s.reconsider(minute);
+                }
+            }
+        }
+        UnitScore[] scores = new UnitScore[n];
+        for (int i = 0; i < n; i++) {
+            UnitTimeline t = timelines.get(i);
+            scores[i] = scorers[i].finish(t.firstMinute() + t.minutes());
+        }
+        return scores;
+    }
+
+    private static long pack(int minute, int unit) {
+        return ((long) minute << 32) | unit;
+    }
+
+    /**
+     * One unit's scoring state: the minutes in which its instance is loaded, as an absolute range set by the
+     * last window, and the minutes up to which idle loaded time has been counted.
+     */
+    private static final class Scorer {
+        private final UnitPolicy policy;
+        private final int scoreFrom;
+        private long events;
+        private long cold;
+        private long wasted;
+        private boolean seen;
+        private long loadedFrom; // absolute minutes, inclusive; empty when loadedFrom > loadedUntil
+        private long loadedUntil;
+        private long countedTo; // idle minutes before this one are counted
+
+        Scorer(UnitPolicy policy, int scoreFrom) {
+            this.policy = policy;
+            this.scoreFrom = scoreFrom;
+        }
+
+        /** Scores an event at {@code minute} and asks the policy for the next window. */
+        void event(int minute) {
+            boolean warm = seen && loadedFrom <= minute && minute <= loadedUntil;
+            if (seen) {
+                countIdle(minute);
+            }
+            if (minute >= scoreFrom) {
                 events++;
                 if (!warm) {
                     cold++;
                 }
             }
-            window = policy.onArrival(m * MINUTE);
-            prev = m;
+            seen = true;
+            load(minute, policy.onArrival(minute * MINUTE));
+            countedTo = minute + 1L; // the event's own minute is busy
         }
-        if (window != null) {
-            wasted += idleLoadedMinutes(window, prev, end, scoreFrom);
-        }
-        policy.verify();
-        return new UnitScore(events, cold, wasted);
-    }
 
-    /**
-     * Minutes strictly between the event at {@code event} and the next one at {@code next} in which the
-     * window keeps the instance loaded, counting only minutes at or after {@code scoreFrom}.
-     */
-    static long idleLoadedMinutes(Window window, int event, int next, int scoreFrom) {
-        long from = Math.max(1, ceilMinutes(window.loadFromMillis()));
-        long until = Math.min(window.loadUntilMillis() / MINUTE, (long) next - event - 1);
-        from = Math.max(from, (long) scoreFrom - event);
-        return Math.max(0, until - from + 1);
+        /** Lets the policy replace the window at {@code minute}, between this unit's events. */
+        void reconsider(int minute) {
+            if (!seen) {
+                return;
+            }
+            Window w = policy.reconsider(minute * MINUTE);
+            if (w != null) {
+                countIdle(minute);
+                load(minute, w);
+            }
+        }
+
+        /** Counts the loaded minutes in {@code [countedTo, upTo)} at or after scoreFrom as wasted. */
+        private void countIdle(long upTo) {
+            long from = Math.max(Math.max(countedTo, loadedFrom), scoreFrom);
+            long until = Math.min(loadedUntil, upTo - 1);
+            wasted += Math.max(0, until - from + 1);
+            countedTo = Math.max(countedTo, upTo);
+        }
+
+        /** Loads minutes {@code at + P .. at + P + K}: a pre-warm starts at a whole minute, a release ends one. */
+        private void load(long at, Window w) {
+            loadedFrom = at + ceilMinutes(w.loadFromMillis());
+            loadedUntil = at + Math.min(w.loadUntilMillis() / MINUTE, Integer.MAX_VALUE);
+        }
+
+        UnitScore finish(int end) {
+            if (seen) {
+                countIdle(end);
+            }
+            policy.verify();
+            return new UnitScore(events, cold, wasted);
+        }
     }
 
     private static long ceilMinutes(long millis) {

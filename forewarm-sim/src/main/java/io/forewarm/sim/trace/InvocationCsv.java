@@ -31,8 +31,6 @@ final class InvocationCsv {
     static final String AZURE2021_HEADER = "app,func,end_timestamp,duration";
 
     private static final List<String> AZURE2021_COLUMNS = List.of("app", "func", "end_timestamp", "duration");
-    private static final List<String> CSV_COLUMNS = List.of("timestamp", "function", "app", "owner", "trigger",
-            "duration_ms", "memory_mb");
     private static final long MAX_MILLIS = Integer.MAX_VALUE * 60_000L;
 
     private InvocationCsv() {
@@ -61,7 +59,9 @@ final class InvocationCsv {
     static Trace openCsv(Path file) throws IOException {
         ArrivalTrace.Builder b = new ArrivalTrace.Builder();
         try (CsvScanner s = CsvScanner.open(file)) {
-            Header h = Header.read(s, CSV_COLUMNS, List.of("timestamp", "function"));
+            // Columns beyond the known ones are ignored, so a history export (which adds cold, exit, limits
+            // and more) replays as it is.
+            Header h = Header.read(s, null, List.of("timestamp", "function"));
             while (s.nextRow()) {
                 String[] row = s.row(h.width());
                 String function = text(s, h, row, "function");

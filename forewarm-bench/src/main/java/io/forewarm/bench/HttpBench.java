@@ -1,0 +1,264 @@
+package io.forewarm.bench;
+
+import io.forewarm.examples.Echo;
+import io.forewarm.examples.Launchers;
+import io.forewarm.server.ForewarmServer;
+import io.forewarm.server.ServerConfig;
+import io.forewarm.server.SpecCodec;
+import io.helidon.webserver.WebServer;
+
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * HTTP throughput and latency of warm invocations of the echo worker through the Forewarm API, side by side in
+ * the same run with the ceiling: a minimal Helidon SE echo server on the same stack. The load generator keeps
+ * {@code connections} HTTP/1.1 keep-alive connections (raw sockets, one platform thread each, closed loop),
+ * warms up, then measures; latencies are per request, from writing it to reading the whole response.
+ *
+ * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64] [sandboxes=connections]}.
+ */
+public final class HttpBench {
+
+    private HttpBench() {
+    }
+
+    /** What one target did in the measured window. */
+    record Result(String target, long requests, long errors, long cold, double seconds, long[] latenciesNanos) {
+
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double percentileMillis(double q) {
+            if (latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            int i = (int) Math.ceil(q * latenciesNanos.length) - 1;
+            return latenciesNanos[Math.max(0, i)] / 1e6;
+        }
+
+        String line() {
+            return String.format(Locale.ROOT, "%-26s %10.0f req/s  p50 %7.3f ms  p99 %7.3f ms  max %8.3f ms"
+                            + "  (%d requests, %d errors, %d cold)", target, throughput(), percentileMillis(0.50),
+                    percentileMillis(0.99), percentileMillis(1.0), requests, errors, cold);
+        }
+    }
+
+    /** Runs both targets and prints one line each and the ratio. */
+    public static void main(String[] args) throws Exception {
+        int connections = args.length > 0 ? Integer.parseInt(args[0]) : 32;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int measure = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+        int size = args.length > 3 ? Integer.parseInt(args[3]) : 64;
+        int sandboxes = args.length > 4 ? Integer.parseInt(args[4]) : connections;
+        byte[] payload = new byte[size];
+        Arrays.fill(payload, (byte) 'x');
+        System.out.printf("HttpBench: %d connections, %d s warm-up, %d s measured, %d-byte payload, %d cpus%n",
+                connections, warmup, measure, size, Runtime.getRuntime().availableProcessors());
+
+        WebServer ceiling = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
+                (req, res) -> res.send(req.content().inputStream().readAllBytes()))).build().start();
+        Result c;
+        try {
+            c = load("ceiling (Helidon echo)", ceiling.port(), "/echo", payload, connections, warmup, measure, 200);
+        } finally {
+            ceiling.stop();
+        }
+        System.out.println(c.line());
+
+        Map<String, String> flags = Map.of("server.port", "0", "history.file", "memory",
+                "history.functions-file", "none",
+                "engine.default-policy", "fixed:60", "engine.queue-capacity", "256",
+                "sandbox.cgroup-parent", "forewarm-bench", "sandbox.scratch", "/var/tmp/forewarm-bench-scratch");
+        Result f;
+        // FOREWARM_* environment variables may change what the flags leave alone, e.g. FOREWARM_SANDBOX_BACKEND
+        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags))) {
+            // the API's own cost: auth filter, routing, lookup, a JSON error; no engine, no sandbox
+            Result api = load("forewarm API, 404 (no sandbox)", server.port(), "/v1/functions/ghost/invocations",
+                    payload, connections, warmup, measure, 404);
+            System.out.println(api.line());
+            deploy(server.uri(), sandboxes);
+            f = load("forewarm (echo worker)", server.port(), "/v1/functions/echo/invocations", payload,
+                    connections, warmup, measure, 200);
+        }
+        System.out.println(f.line());
+        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %%%n", 100 * f.throughput()
+                / c.throughput());
+    }
+
+    /** Deploys the echo worker allowed {@code sandboxes} sandboxes at a time. */
+    private static void deploy(URI base, int sandboxes) throws IOException, InterruptedException {
+        var spec = SpecCodec.write(Launchers.java("echo", Echo.class).maxConcurrency(sandboxes)
+                .build());
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
+                "/v1/functions/echo")).PUT(HttpRequest.BodyPublishers.ofString(spec.toString())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 201) {
+            throw new IllegalStateException("deploy failed: " + r.statusCode() + " " + r.body());
+        }
+    }
+
+    /**
+     * Drives {@code connections} closed-loop keep-alive connections; measures after the warm-up. A response with
+     * another status than {@code status} (or, for 200, another length than the payload's) counts as an error.
+     */
+    static Result load(String target, int port, String path, byte[] payload, int connections, int warmupSeconds,
+                       int measureSeconds, int status) throws InterruptedException {
+        byte[] request = ("POST " + path + " HTTP/1.1\r\nHost: 127.0.0.1:" + port
+                + "\r\nContent-Type: application/octet-stream\r\nContent-Length: " + payload.length + "\r\n\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] whole = Arrays.copyOf(request, request.length + payload.length);
+        System.arraycopy(payload, 0, whole, request.length, payload.length);
+        long start = System.nanoTime();
+        long from = start + warmupSeconds * 1_000_000_000L;
+        long until = from + measureSeconds * 1_000_000_000L;
+        List<Conn> conns = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(connections);
+        for (int i = 0; i < connections; i++) {
+            Conn conn = new Conn(port, whole, from, until, status, status == 200 ? payload.length : -1);
+            conns.add(conn);
+            Thread.ofPlatform().name("load-" + i).start(() -> {
+                try {
+                    conn.run();
+                } finally {
+                    done.countDown();
+                }
+            });
+        }
+        done.await();
+        long requests = 0;
+        long errors = 0;
+        long cold = 0;
+        int n = 0;
+        for (Conn k : conns) {
+            requests += k.count;
+            errors += k.errors;
+            cold += k.cold;
+            n += k.count;
+        }
+        long[] all = new long[n];
+        int at = 0;
+        for (Conn k : conns) {
+            System.arraycopy(k.latencies, 0, all, at, k.count);
+            at += k.count;
+        }
+        Arrays.sort(all);
+        return new Result(target, requests, errors, cold, measureSeconds, all);
+    }
+
+    /** One keep-alive connection in a closed loop. */
+    private static final class Conn {
+        private final int port;
+        private final byte[] request;
+        private final long from;
+        private final long until;
+        private final int status;
+        private final int expected;
+        long[] latencies = new long[1 << 16];
+        int count;
+        long errors;
+        long cold;
+
+        Conn(int port, byte[] request, long from, long until, int status, int expected) {
+            this.port = port;
+            this.status = status;
+            this.request = request;
+            this.from = from;
+            this.until = until;
+            this.expected = expected;
+        }
+
+        void run() {
+            while (System.nanoTime() < until) {
+                try (Socket s = new Socket("127.0.0.1", port)) {
+                    s.setTcpNoDelay(true);
+                    OutputStream out = s.getOutputStream();
+                    InputStream in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+                    long now;
+                    while ((now = System.nanoTime()) < until) {
+                        out.write(request);
+                        out.flush();
+                        Response r = read(in);
+                        long end = System.nanoTime();
+                        if (now >= from) {
+                            if (r.status != status || (expected >= 0 && r.length != expected)) {
+                                errors++;
+                            } else {
+                                if (r.cold) {
+                                    cold++;
+                                }
+                                if (count == latencies.length) {
+                                    latencies = Arrays.copyOf(latencies, count * 2);
+                                }
+                                latencies[count++] = end - now;
+                            }
+                        }
+                        if (r.close) {
+                            break;
+                        }
+                    }
+                } catch (IOException e) {
+                    errors++;
+                }
+            }
+        }
+    }
+
+    private record Response(int status, int length, boolean cold, boolean close) {
+    }
+
+    /** Reads one HTTP/1.1 response with a Content-Length body. */
+    private static Response read(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int status = -1;
+        int length = 0;
+        boolean cold = false;
+        boolean close = false;
+        while (true) {
+            line.setLength(0);
+            int b;
+            while ((b = in.read()) != '\n') {
+                if (b < 0) {
+                    throw new IOException("connection closed");
+                }
+                if (b != '\r') {
+                    line.append((char) b);
+                }
+            }
+            if (line.isEmpty()) {
+                break;
+            }
+            String h = line.toString();
+            if (status < 0) {
+                status = Integer.parseInt(h.substring(9, 12));
+            } else {
+                int colon = h.indexOf(':');
+                String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                String value = h.substring(colon + 1).trim();
+                switch (name) {
+                    case "content-length" -> length = Integer.parseInt(value);
+                    case "x-forewarm-start" -> cold = value.equals("cold");
+                    case "connection" -> close = value.equalsIgnoreCase("close");
+                    default -> { }
+                }
+            }
+        }
+        in.readNBytes(length);
+        return new Response(status, length, cold, close);
+    }
+}

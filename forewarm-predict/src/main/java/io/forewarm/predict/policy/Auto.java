@@ -1,0 +1,308 @@
+package io.forewarm.predict.policy;
+
+import io.forewarm.core.Window;
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.PolicyProvider;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A per-unit portfolio of models: every candidate (any registered policy, by spec) runs side by side on the
+ * unit's own arrivals, and each is scored, after every arrival, on the window it had offered for it: a
+ * rolling, exponentially decayed backtest of {@code cold starts x price + idle minutes} in this unit's
+ * memory, the same exchange rate {@link Tradeoff} optimises (in the spirit of the recommender portfolios of
+ * Rzadca et al., "Autopilot", EuroSys 2020, which pick among models by their recent simulated cost). The unit
+ * gets the window of the candidate with the lowest cost so far; the first candidate serves until the others
+ * have a record.
+ *
+ * <p><b>The knob</b> is {@code cold}: how many GB-minutes of idle memory one avoided cold start is worth.
+ * Higher is more aggressive (more memory, fewer cold starts); it is passed to the default candidates that
+ * price cold starts, with {@code rent} (a new unit is kept {@code rent x} its break-even time, see {@link
+ * Tradeoff}) and {@code margin} (the fraction added around the chosen window). Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
+ * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
+ * arrivals, so stale histograms and periods do not linger.
+ *
+ * <p>New models join through the registry: {@code models=hybrid+periodic+lstm} names any registered policy;
+ * a candidate's own parameters are separated by {@code /} ({@code models=tradeoff:cold=8/rent=0.5+periodic}).
+ */
+public final class Auto implements Policy {
+
+    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,switch=1,drift=on,retrain=8]}. */
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("auto", "cold",
+            "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
+            + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
+            + "models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold start,drift=on,retrain=8)",
+            spec -> {
+                double cold = spec.number("cold", 32, 0, 1e9);
+                double rent = spec.number("rent", 0.1, 0, 1000);
+                double margin = spec.number("margin", 0, 0, 1);
+                String models = spec.string("models", defaultModels(cold, rent, margin));
+                double decay = spec.number("decay", 0.9, 0, 1);
+                boolean drift = spec.onOff("drift", true);
+                int retrain = spec.whole("retrain", 8, 1, 64);
+                double lead = spec.number("switch", 1, 0, 1000);
+                List<Policy> candidates = new ArrayList<>();
+                for (String m : models.split("\\+")) {
+                    if (m.isBlank() || m.strip().startsWith("auto")) {
+                        throw new IllegalArgumentException("policy '" + spec.text() + "': models=" + models
+                                + " must list registered policies other than auto, separated by +");
+                    }
+                    // Inside models= a candidate's own parameters are separated by '/', since ',' ends auto's.
+                    candidates.add(Policies.create(m.strip().replace('/', ','), spec.signals()));
+                }
+                return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead);
+            });
+
+    /** The default candidates: the priced idle-time window, timers and phases, time of day and week. */
+    static String defaultModels(double cold, double rent, double margin) {
+        return "tradeoff:cold=" + cold + "/rent=" + rent + "/margin=" + margin + "+periodic:fallback=0+seasonal";
+    }
+
+    private final String spec;
+    private final double coldGbMinutes;
+    private final List<Policy> candidates;
+    private final double decay;
+    private final boolean drift;
+    private final int retrain;
+    private final boolean crossUnit;
+    /** For cross-unit candidates: their unit states back to the auto unit that owns them. */
+    private final Map<UnitPolicy, Unit> owners = Collections.synchronizedMap(new IdentityHashMap<>());
+
+    private final double switchLead;
+
+    private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
+                 int retrain, double switchLead) {
+        this.switchLead = switchLead;
+        this.spec = spec;
+        this.coldGbMinutes = coldGbMinutes;
+        this.candidates = List.copyOf(candidates);
+        this.decay = decay;
+        this.drift = drift;
+        this.retrain = retrain;
+        this.crossUnit = candidates.stream().anyMatch(Policy::crossUnit);
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    @Override
+    public boolean crossUnit() {
+        return crossUnit;
+    }
+
+    @Override
+    public boolean needsForesight() {
+        return candidates.stream().anyMatch(Policy::needsForesight);
+    }
+
+    @Override
+    public Collection<UnitPolicy> affectedBy(UnitPolicy arrived, long nowMillis) {
+        if (!crossUnit || !(arrived instanceof Unit u)) {
+            return List.of();
+        }
+        List<UnitPolicy> affected = new ArrayList<>();
+        for (int c = 0; c < candidates.size(); c++) {
+            for (UnitPolicy follower : candidates.get(c).affectedBy(u.models[c], nowMillis)) {
+                Unit owner = owners.get(follower);
+                if (owner != null && !affected.contains(owner)) {
+                    affected.add(owner);
+                }
+            }
+        }
+        return affected;
+    }
+
+    @Override
+    public UnitPolicy newUnit(UnitProfile profile) {
+        return new Unit(profile);
+    }
+
+    /** The candidates, in the order given. */
+    public List<Policy> candidates() {
+        return candidates;
+    }
+
+    /** One unit's candidates, their last windows and their backtest costs. */
+    final class Unit implements UnitPolicy {
+        private final UnitProfile profile;
+        private final double price;
+        private final UnitPolicy[] models;
+        private final Window[] windows;
+        private final long[] issued; // when each candidate's window was given
+        private final double[] costs;
+        private final long[] recent; // the last arrivals, to retrain from after a drift
+        private final PageHinkley detector = new PageHinkley(0.05, 3);
+        private int arrivals;
+        private int chosen;
+        private int drifts;
+        private long last = Long.MIN_VALUE;
+
+        Unit(UnitProfile profile) {
+            this.profile = profile;
+            this.price = Tradeoff.priceInMinutes(coldGbMinutes, profile);
+            int n = candidates.size();
+            this.models = new UnitPolicy[n];
+            this.windows = new Window[n];
+            this.issued = new long[n];
+            this.costs = new double[n];
+            this.recent = new long[retrain];
+            build(true);
+        }
+
+        /**
+         * Creates fresh candidate states; on a retrain ({@code all} false) cross-unit candidates keep theirs:
+         * what they learned comes from other units too, and replaying this unit's past arrivals into them
+         * would put stale times into their shared, time-ordered state.
+         */
+        private void build(boolean all) {
+            for (int c = 0; c < models.length; c++) {
+                costs[c] = 0; // every candidate starts the new record even
+                boolean shared = candidates.get(c).crossUnit();
+                if (!all && shared) {
+                    continue;
+                }
+                if (models[c] != null) {
+                    owners.remove(models[c]);
+                }
+                models[c] = candidates.get(c).newUnit(profile);
+                if (shared) {
+                    owners.put(models[c], this);
+                }
+                windows[c] = null;
+            }
+        }
+
+        @Override
+        public Window onArrival(long now) {
+            if (arrivals > 0 && now < last) {
+                throw new IllegalStateException("auto policy, unit " + profile.id() + ": arrival at " + now
+                        + " ms before the previous one at " + last + " ms");
+            }
+            if (arrivals > 0 && now > last && windows[chosen] != null) {
+                score(now);
+            }
+            recent[arrivals % recent.length] = now;
+            arrivals++;
+            last = now;
+            for (int c = 0; c < models.length; c++) {
+                windows[c] = models[c].onArrival(now);
+                issued[c] = now;
+            }
+            return windows[chosen];
+        }
+
+        /** Scores every candidate's standing window against the arrival at {@code now}; may detect drift. */
+        private void score(long now) {
+            double chosenCost = 0;
+            for (int c = 0; c < models.length; c++) {
+                if (windows[c] == null) {
+                    continue;
+                }
+                double idle = (now - issued[c]) / 60_000.0;
+                double cost = IdleWindows.cost(windows[c], Math.ceil(idle), price);
+                if (c == chosen) {
+                    chosenCost = cost;
+                }
+                costs[c] = decay * costs[c] + cost;
+            }
+            int best = 0;
+            for (int c = 1; c < costs.length; c++) {
+                if (costs[c] < costs[best]) {
+                    best = c;
+                }
+            }
+            // Switch only for a clear lead: two candidates trading a small lead back and forth would each time
+            // be followed into the other's miss. The lead is `switch` cold starts per event of the decayed sum,
+            // whose steady state is a per-event cost over (1 - decay).
+            if (costs[best] + switchLead * price * (1 - decay) < costs[chosen]) {
+                chosen = best;
+            }
+            // The chosen window's cost in cold starts (idle minutes at the price), capped at one: a long
+            // idle stretch is one miss, not many.
+            if (drift && detector.add(Math.min(1, chosenCost / Math.max(price, 1e-9)))) {
+                drifts++;
+                retrainFromRecent(now);
+            }
+        }
+
+        /** Rebuilds the candidates and feeds them the recent arrivals before {@code now}. */
+        private void retrainFromRecent(long now) {
+            build(false);
+            chosen = 0;
+            int held = Math.min(arrivals, recent.length);
+            for (int i = arrivals - held; i < arrivals; i++) {
+                long t = recent[i % recent.length];
+                for (int c = 0; c < models.length; c++) {
+                    if (t < now && !candidates.get(c).crossUnit()) {
+                        models[c].onArrival(t);
+                    }
+                }
+            }
+            detector.reset();
+        }
+
+        @Override
+        public Window reconsider(long now) {
+            Window answer = null;
+            for (int c = 0; c < models.length; c++) {
+                Window w = models[c].reconsider(now);
+                if (w != null) {
+                    windows[c] = w;
+                    issued[c] = now;
+                    if (c == chosen) {
+                        answer = w;
+                    }
+                }
+            }
+            return answer;
+        }
+
+        /** The index of the candidate whose window the unit uses now. */
+        int chosen() {
+            return chosen;
+        }
+
+        /** How many times drift was detected. */
+        int drifts() {
+            return drifts;
+        }
+
+        @Override
+        public void verify() {
+            for (UnitPolicy m : models) {
+                m.verify();
+            }
+            for (int c = 0; c < costs.length; c++) {
+                if (!(costs[c] >= 0) || Double.isInfinite(costs[c])) {
+                    throw new IllegalStateException("auto policy, unit " + profile.id() + ": candidate "
+                            + candidates.get(c).spec() + " has cost " + costs[c]);
+                }
+            }
+            if (arrivals > 0 && windows[chosen] == null) {
+                throw new IllegalStateException("auto policy, unit " + profile.id() + ": chosen candidate "
+                        + candidates.get(chosen).spec() + " has no window after " + arrivals + " arrivals");
+            }
+        }
+
+        @Override
+        public long stateBytes() {
+            long bytes = HeapBytes.object(6, 3, 2, 0) + HeapBytes.array(models.length, 4) * 2
+                    + HeapBytes.array(models.length, 8) * 2 + HeapBytes.array(recent.length, 8)
+                    + detector.heapBytes();
+            for (UnitPolicy m : models) {
+                bytes += m.stateBytes();
+            }
+            return bytes;
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.forewarm.predict.policy;
+
+import io.forewarm.core.Window;
+
+import java.util.Arrays;
+
+/**
+ * What a window costs against an idle time, and the window that costs least over a sample of idle times, in
+ * the per-minute model of Shahrad et al. ("Serverless in the Wild", USENIX ATC 2020, Section 4): after an
+ * arrival, window (P, K) keeps the sandbox loaded in minutes P..P+K (from the arrival itself when P = 0);
+ * the next arrival, IT minutes later, is warm iff it falls in that range, and the loaded minutes strictly
+ * between the two arrivals are wasted. The cost of a window is {@code price * cold + wasted minutes}: the
+ * price of a cold start in idle minutes of this unit's sandbox, so a unit's memory turns one global
+ * exchange rate (GB-minutes per cold start) into its own.
+ */
+final class IdleWindows {
+
+    private static final long MINUTE = 60_000;
+
+    private IdleWindows() {
+    }
+
+    /** Whether an arrival {@code idleMinutes} after the one {@code w} follows is warm. */
+    static boolean warm(Window w, double idleMinutes) {
+        return w.isWarmAfter(Math.round(idleMinutes * MINUTE));
+    }
+
+    /** Loaded minutes strictly between an arrival and the next one {@code idleMinutes} later (paper model). */
+    static double wasted(Window w, double idleMinutes) {
+        double from = Math.max(1, Math.ceil(w.loadFromMillis() / (double) MINUTE));
+        double until = Math.min(Math.floor(w.loadUntilMillis() / (double) MINUTE), Math.ceil(idleMinutes) - 1);
+        return Math.max(0, until - from + 1);
+    }
+
+    /** The cost of {@code w} against one idle time: {@code price} if cold, plus the wasted minutes. */
+    static double cost(Window w, double idleMinutes, double price) {
+        return (warm(w, idleMinutes) ? 0 : price) + wasted(w, idleMinutes);
+    }
+
+    /**
+     * The window that would have cost least over the idle times {@code its} (whole minutes, at least 1;
+     * sorted in place): a keep-alive K or a pre-warm range [P, E], with K, P and E among the observed idle
+     * times (or no window at all), so the search is O(u^2) in the u distinct values.
+     */
+    static Window cheapest(double[] its, int n, double price) {
+        Arrays.sort(its, 0, n);
+        double[] prefix = new double[n + 1]; // prefix[i] = sum of its[0..i)
+        for (int i = 0; i < n; i++) {
+            prefix[i + 1] = prefix[i] + its[i];
+        }
+        // No window: every arrival cold, nothing wasted.
+        double best = price * n;
+        long bestP = 0;
+        long bestK = 0;
+        for (int e = 0; e < n; e++) {
+            if (e + 1 < n && its[e + 1] == its[e]) {
+                continue; // take the last of equal values: the window then covers all of them
+            }
+            double end = its[e];
+            int above = n - 1 - e; // idle times > end: cold, the whole window wasted
+            // Keep-alive K = end: warm up to end, wasting IT - 1 each, and end for the rest.
+            double keep = price * above + (prefix[e + 1] - (e + 1)) + end * above;
+            if (keep < best) {
+                best = keep;
+                bestP = 0;
+                bestK = (long) end;
+            }
+            // Pre-warm from P = its[s] to end: below P cold and nothing wasted, inside IT - P, above E - P + 1.
+            for (int s = 0; s <= e; s++) {
+                if (s > 0 && its[s - 1] == its[s]) {
+                    continue; // take the first of equal values
+                }
+                double start = its[s];
+                if (start < 2) {
+                    continue; // P = 1 loads from the next minute: the keep-alive above covers it for less
+                }
+                double cost = price * (s + above) + (prefix[e + 1] - prefix[s]) - start * (e + 1 - s)
+                        + (end - start + 1) * above;
+                if (cost < best) {
+                    best = cost;
+                    bestP = (long) start;
+                    bestK = (long) (end - start);
+                }
+            }
+        }
+        return Window.ofMinutes(bestP, bestK);
+    }
+}

@@ -1,0 +1,119 @@
+package io.forewarm.predict.policy;
+
+import io.forewarm.core.Window;
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.api.Test;
+
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class AutoTest {
+
+    private static final long MIN = 60_000;
+
+    @Test
+    void candidatesComeFromTheRegistryAndTheKnobReachesThem() {
+        Auto auto = (Auto) Policies.create("auto:cold=8,rent=0.5");
+        assertThat(auto.candidates()).extracting(Policy::spec)
+                .containsExactly("tradeoff:cold=8.0,rent=0.5,margin=0.0", "periodic:fallback=0", "seasonal");
+        Auto custom = (Auto) Policies.create("auto:models=fixed:5+periodic:cycle=0/fallback=1+hybrid");
+        assertThat(custom.candidates()).extracting(Policy::spec)
+                .containsExactly("fixed:5", "periodic:cycle=0,fallback=1", "hybrid");
+        assertThat(custom.crossUnit()).isFalse();
+        assertThat(((Auto) Policies.create("auto:models=fixed+chain")).crossUnit()).isTrue();
+    }
+
+    @Test
+    void badParametersFailNamingThem() {
+        assertThatThrownBy(() -> Policies.create("auto:cold=-1")).hasMessageContaining("cold=-1");
+        assertThatThrownBy(() -> Policies.create("auto:models=auto+fixed")).hasMessageContaining("other than auto");
+        assertThatThrownBy(() -> Policies.create("auto:models=lru")).hasMessageContaining("unknown policy 'lru'");
+        assertThatThrownBy(() -> Policies.create("auto:drift=maybe")).hasMessageContaining("drift=maybe");
+        assertThatThrownBy(() -> Policies.create("auto:retrain=2.5")).hasMessageContaining("not a whole number");
+        assertThatThrownBy(() -> Policies.create("auto:colds=3")).hasMessageContaining("unknown parameter colds=3");
+        assertThatThrownBy(() -> Policies.create("periodic:support=0.2")).hasMessageContaining("support=0.2");
+        assertThatThrownBy(() -> Policies.create("seasonal:horizon=0")).hasMessageContaining("horizon=0");
+        assertThatThrownBy(() -> Policies.create("chain:delay=61")).hasMessageContaining("delay=61");
+        assertThatThrownBy(() -> Policies.create("tradeoff:history=2")).hasMessageContaining("history=2");
+    }
+
+    @Test
+    void aTimerGetsTheExactTickWindowWhicheverCandidateWins() {
+        UnitPolicy u = Policies.create("auto").newUnit(UnitProfile.of("t", 256, 0));
+        Window w = null;
+        for (long t = 0; t < 24 * 60; t += 15) {
+            w = u.onArrival(t * MIN);
+        }
+        assertThat(w).isEqualTo(Window.ofMinutes(15, 0));
+        u.verify();
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3})
+    void stateStaysUnderFourKilobytesOnLongMixedHistories(long seed) {
+        // Two weeks of a unit that changes between busy, timer and rare behaviour: every table allocated.
+        Random rnd = new Random(seed);
+        Auto.Unit u = (Auto.Unit) Policies.create("auto").newUnit(UnitProfile.of("m", 512, 0));
+        long t = 0;
+        while (t < 14 * 1440) {
+            int mode = (int) (t / 1440 % 3);
+            t += switch (mode) {
+                case 0 -> 1 + rnd.nextInt(3);
+                case 1 -> 15;
+                default -> 60 + rnd.nextInt(600);
+            };
+            u.onArrival(t * MIN);
+        }
+        u.verify();
+        assertThat(u.stateBytes()).isBetween(1000L, 4096L);
+        // The figure is honest: it counts at least each candidate's own arrays.
+        assertThat(u.stateBytes()).isGreaterThan(HeapBytes.array(168, 4) + HeapBytes.array(64, 4)
+                + HeapBytes.array(32, 8) + HeapBytes.array(60, 4));
+    }
+
+    @Test
+    void driftIsDetectedAndTheModelsRecover() {
+        // A 15-minute timer for three days, then every 7 minutes at another phase. The timer windows miss after
+        // the change; Page-Hinkley sees the cost rise and the candidates are rebuilt from recent arrivals.
+        Auto.Unit u = (Auto.Unit) Policies.create("auto").newUnit(UnitProfile.of("d", 256, 0));
+        long t = 0;
+        while (t < 3 * 1440) {
+            u.onArrival(t * MIN);
+            t += 15;
+        }
+        t += 3;
+        int coldAfter = 0;
+        int events = 0;
+        for (int i = 0; i < 600; i++, t += 7) {
+            Window w = u.onArrival(t * MIN);
+            if (i >= 50) {
+                events++;
+                coldAfter += w.isWarmAfter(7 * MIN) ? 0 : 1; // the next arrival is 7 minutes later
+            }
+        }
+        assertThat(u.drifts()).isGreaterThanOrEqualTo(1);
+        assertThat(coldAfter).as("cold starts in the %d events from the 50th after the change", events).isZero();
+        u.verify();
+    }
+
+    @Test
+    void pageHinkleySignalsARiseNotNoise() {
+        PageHinkley ph = new PageHinkley(0.05, 3);
+        Random rnd = new Random(1);
+        for (int i = 0; i < 2000; i++) {
+            assertThat(ph.add(rnd.nextDouble() < 0.05 ? 1 : 0)).as("event %d", i).isFalse();
+        }
+        boolean signalled = false;
+        for (int i = 0; i < 20 && !signalled; i++) {
+            signalled = ph.add(1);
+        }
+        assertThat(signalled).isTrue();
+    }
+}

@@ -1,0 +1,227 @@
+package io.forewarm.predict.policy;
+
+import io.forewarm.core.Window;
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.Signals;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Hand-worked timelines per model: the working is in the comments. Times are minutes unless said. */
+class ModelTimelinesTest {
+
+    private static final long MIN = 60_000;
+
+    private static UnitPolicy unit(String spec) {
+        return Policies.create(spec).newUnit(UnitProfile.of("u", 128, 0));
+    }
+
+    /** Feeds arrivals at the given minutes and returns the window after each. */
+    private static List<Window> feed(UnitPolicy u, long... minutes) {
+        List<Window> windows = new ArrayList<>();
+        for (long m : minutes) {
+            windows.add(u.onArrival(m * MIN));
+        }
+        u.verify();
+        return windows;
+    }
+
+    @Test
+    void periodicLoadsExactlyAtTheNextTickOfAFifteenMinuteTimerDespiteAMissedTick() {
+        // Ticks at 0, 15, 30, 45, (60 missed), 75, 90. ITs: 15, 15, 15, 30, 15.
+        // After 45 three ITs are 15: the period is 15 with no jitter; the sandbox loads at +15 for that minute.
+        // Before that (fewer than three ITs of 15) the fallback keep-alive of 10 minutes stands.
+        // After 75 the IT of 30 is two periods (a missed tick): the period holds, and 90 is predicted.
+        List<Window> w = feed(unit("periodic:cycle=0"), 0, 15, 30, 45, 75, 90);
+        assertThat(w.subList(0, 3)).containsOnly(Window.keepAliveMinutes(10));
+        assertThat(w.subList(3, 6)).containsOnly(Window.ofMinutes(15, 0));
+        // The tick at 90 was warm under the window after 75? No: it was issued for 75 + 15 = 90. Yes.
+        assertThat(w.get(4).isWarmAfter(15 * MIN)).isTrue();
+    }
+
+    @Test
+    void periodicFindsADailyJobAtAFixedTime() {
+        // A job at 03:00 every day for six days: ITs of 1440 minutes; loaded only for that minute.
+        long[] days = new long[6];
+        for (int d = 0; d < days.length; d++) {
+            days[d] = d * 1440L + 180;
+        }
+        List<Window> w = feed(unit("periodic"), days);
+        assertThat(w.getLast()).isEqualTo(Window.ofMinutes(1440, 0));
+    }
+
+    @Test
+    void periodicLeadCoversTheColdStartTime() {
+        // Same 10-minute timer, but a cold start takes 30 s: load 30 s before the tick, release 30 s after.
+        UnitPolicy u = Policies.create("periodic").newUnit(UnitProfile.of("u", 128, 30_000));
+        Window last = feed(u, 0, 10, 20, 30, 40).getLast();
+        assertThat(last).isEqualTo(new Window(10 * MIN - 30_000, 60_000));
+    }
+
+    @Test
+    void periodicFollowsThePhaseOfTwoInterleavedTimersWithinTheHour() {
+        // Timer A every 20 minutes at :00, :20, :40; timer B every 30 at :07, :37. Their union has ITs 7, 13,
+        // 17, 3, 20 in turn: no single period. After 4 hours each of those minutes has share 1 - 0.75^4 = 0.68
+        // >= 0.5, the others 0. After the arrival at 4:00 the next active minute of the hour is :07.
+        UnitPolicy u = unit("periodic");
+        List<Long> minutes = new ArrayList<>();
+        for (long m = 0; m <= 240; m++) {
+            long inHour = m % 60;
+            if (inHour % 20 == 0 || inHour == 7 || inHour == 37) {
+                minutes.add(m);
+            }
+        }
+        List<Window> w = feed(u, minutes.stream().mapToLong(Long::longValue).toArray());
+        assertThat(w.getLast()).isEqualTo(Window.ofMinutes(7, 0));
+        assertThat(u.onArrival(247 * MIN)).isEqualTo(Window.ofMinutes(13, 0)); // :07 -> :20
+    }
+
+    @Test
+    void periodicFallsBackToAKeepAliveWithoutAPeriod() {
+        Random rnd = new Random(3);
+        UnitPolicy u = unit("periodic:fallback=5,cycle=0");
+        long t = 0;
+        Window w = null;
+        for (int i = 0; i < 50; i++) {
+            t += 1 + rnd.nextInt(40);
+            w = u.onArrival(t * MIN);
+        }
+        assertThat(w).isEqualTo(Window.keepAliveMinutes(5));
+    }
+
+    @Test
+    void seasonalKeepsADiurnalUnitWarmThroughItsBusyHoursAndPrewarmsForTheNextDay() {
+        // Busy every minute 09:00-16:59 for 14 days (epoch minute 0 is 00:00; days are 1440 minutes).
+        UnitPolicy u = unit("seasonal");
+        for (int d = 0; d < 14; d++) {
+            for (int m = 9 * 60; m < 17 * 60; m++) {
+                u.onArrival((d * 1440L + m) * MIN);
+            }
+        }
+        // At 12:00 on day 14: hours 12..16 are likely, 17 is not: keep alive to 17:00, 300 minutes.
+        assertThat(u.onArrival((14 * 1440L + 720) * MIN)).isEqualTo(Window.keepAliveMinutes(300));
+        // A stray call at 20:00: nothing likely until 09:00 the next day (13 hours), then 8 busy hours.
+        assertThat(u.onArrival((14 * 1440L + 1200) * MIN)).isEqualTo(Window.ofMinutes(13 * 60, 8 * 60));
+        u.verify();
+    }
+
+    @Test
+    void seasonalDoesNotKeepARareUnitWarmAllDay() {
+        // Three calls a day at random minutes for 14 days: each hour's share is at most 1/60 and mostly 0,
+        // so an arrival in the next 10 minutes is never likely (< 0.5): no window at all.
+        Random rnd = new Random(7);
+        UnitPolicy u = unit("seasonal");
+        Window w = null;
+        for (int d = 0; d < 14; d++) {
+            int[] at = {rnd.nextInt(480), 480 + rnd.nextInt(480), 960 + rnd.nextInt(480)};
+            for (int m : at) {
+                w = u.onArrival((d * 1440L + m) * MIN);
+            }
+        }
+        assertThat(w).isEqualTo(Window.NONE);
+        u.verify();
+    }
+
+    @Test
+    void seasonalPrewarmsForAScheduledSignal() {
+        // A rare unit with a registered data-feed arrival at minute 500: load from 499 to 501.
+        Signals signals = new Signals();
+        signals.schedule("u", Signals.Schedule.once(500 * MIN));
+        Policy p = Policies.create("seasonal", signals);
+        UnitPolicy u = p.newUnit(UnitProfile.of("u", 128, 0));
+        assertThat(u.onArrival(100 * MIN)).isEqualTo(Window.ofMinutes(399, 2));
+        // Another unit has no signal.
+        assertThat(p.newUnit(UnitProfile.of("v", 128, 0)).onArrival(100 * MIN)).isEqualTo(Window.NONE);
+    }
+
+    @Test
+    void chainLearnsThatBFollowsAAfterTwoMinutesAndPrewarmsB() {
+        // A runs every 30 minutes (a gap arrival each time); B runs 2 minutes after each. After min=3 hits, each
+        // explaining all of B's gap arrivals, A gets B as a follower; A's next arrival makes B load at +2.
+        Policy chain = Policies.create("chain");
+        UnitPolicy a = chain.newUnit(UnitProfile.of("a", 128, 0));
+        UnitPolicy b = chain.newUnit(UnitProfile.of("b", 128, 0));
+        for (long t = 0; t < 3 * 30; t += 30) {
+            a.onArrival(t * MIN);
+            assertThat(chain.affectedBy(a, t * MIN)).isEmpty();
+            b.onArrival((t + 2) * MIN);
+        }
+        a.onArrival(90 * MIN);
+        assertThat(chain.affectedBy(a, 90 * MIN)).containsExactly(b);
+        assertThat(b.reconsider(90 * MIN)).isEqualTo(Window.ofMinutes(2, 1));
+        assertThat(b.reconsider(90 * MIN)).as("a trigger is used once").isNull();
+        assertThat(chain.crossUnit()).isTrue();
+        a.verify();
+        b.verify();
+    }
+
+    @Test
+    void tradeoffPicksTheCheapestWindowOverTheIdleTimes() {
+        // ITs 1, 1, 1, 10. Price 5 minutes: keep 1 costs one cold (5) + 1 idle minute (the IT of 10) = 6;
+        // keep 10 costs 9 idle minutes; none costs 20; pre-warm [10, 10] costs 3 colds = 15. Keep 1 wins.
+        assertThat(IdleWindows.cheapest(new double[] {10, 1, 1, 1}, 4, 5)).isEqualTo(Window.keepAliveMinutes(1));
+        // Price 20: keep 1 costs 21, keep 10 still 9.
+        assertThat(IdleWindows.cheapest(new double[] {10, 1, 1, 1}, 4, 20)).isEqualTo(Window.keepAliveMinutes(10));
+        // ITs 30, 30, 31, 60 at price 50: pre-warm [30, 31] costs one cold and 0 + 0 + 1 + 2 idle = 53; keep 31
+        // costs 50 + 29 + 29 + 30 + 31 = 169; [30, 60] costs 0 + 0 + 1 + 30 = 31. [30, 60] wins.
+        assertThat(IdleWindows.cheapest(new double[] {30, 30, 31, 60}, 4, 50)).isEqualTo(Window.ofMinutes(30, 30));
+        // The cost of one window against one IT, in the paper model's terms.
+        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 45, 50)).isEqualTo(15);
+        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 70, 50)).isEqualTo(50 + 31);
+        assertThat(IdleWindows.cost(Window.keepAliveMinutes(10), 5, 50)).isEqualTo(4);
+    }
+
+    @Test
+    void tradeoffStartsWithTheSkiRentalKeepAliveThenFitsTheIdleTimes() {
+        // 128 MB at cold=2 GB-minutes: a cold start is worth 16 idle minutes; rent=0.5 keeps a new unit 8.
+        UnitPolicy u = unit("tradeoff:cold=2,rent=0.5,prior=0");
+        List<Window> w = feed(u, 0, 5, 10, 15, 20, 25);
+        assertThat(w.subList(0, 4)).containsOnly(Window.keepAliveMinutes(8));
+        // Four ITs of 5: the pre-warm [5, 5] costs nothing.
+        assertThat(w.get(4)).isEqualTo(Window.ofMinutes(5, 0));
+    }
+
+    @Test
+    void tradeoffWidensByTheMarginAndReachesTheTailWhenColdStartsAreDear() {
+        // Five ITs of 10 at price 16 (cold=2, 128 MB). Without the prior the pre-warm [10, 10] is free.
+        // margin=0.2: [10 * 0.8, 10 * 1.2] = [8, 12].
+        assertThat(feed(unit("tradeoff:cold=2,prior=0,margin=0.2"), 0, 10, 20, 30, 40, 50).getLast())
+                .isEqualTo(Window.ofMinutes(8, 4));
+        // With one pseudo IT of 240: covering it costs 230 idle minutes against a price of 16: not worth it.
+        assertThat(feed(unit("tradeoff:cold=2"), 0, 10, 20, 30, 40, 50).getLast()).isEqualTo(Window.ofMinutes(10, 0));
+        // At cold=64 (price 512 minutes) it is: [10, 240].
+        assertThat(feed(unit("tradeoff:cold=64"), 0, 10, 20, 30, 40, 50).getLast())
+                .isEqualTo(Window.ofMinutes(10, 230));
+    }
+
+    @Test
+    void seasonalScalesItsEstimateByAUserActivitySeries() {
+        // For 14 days, three active minutes (:00, :20, :40) in hour 12 and nothing else: q = 3/60 = 0.05 for that
+        // hour, so an arrival in the next 10 minutes has probability 1 - 0.95^10 = 0.40 < 0.5: no window.
+        // A user-activity series for day 14 at twice its mean in hour 12 doubles q: 1 - 0.9^10 = 0.65: the
+        // sandbox stays up to the end of the hour.
+        long day14 = 14 * 1440L * MIN;
+        double[] levels = new double[24];
+        java.util.Arrays.fill(levels, 1);
+        levels[12] = 46.0 / 22; // twice the mean of the 24 levels: x = 2 (23 + x) / 24
+        Signals signals = new Signals();
+        signals.activity("u", new Signals.Activity(day14, 3_600_000, levels));
+        for (Signals s : List.of(Signals.NONE, signals)) {
+            UnitPolicy u = Policies.create("seasonal", s).newUnit(UnitProfile.of("u", 128, 0));
+            for (int d = 0; d < 14; d++) {
+                for (int m : new int[] {0, 20, 40}) {
+                    u.onArrival((d * 1440L + 720 + m) * MIN);
+                }
+            }
+            Window w = u.onArrival(day14 + 720 * MIN);
+            assertThat(w).isEqualTo(s == Signals.NONE ? Window.NONE : Window.keepAliveMinutes(60));
+        }
+    }
+}

@@ -1,0 +1,195 @@
+package io.forewarm.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.engine.Orchestrator;
+import io.forewarm.predict.Policies;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The deployed functions, each with its policy and a version that rises with every change; changes of the
+ * engine's registrations go through here, one at a time. An update re-registers the function with the engine,
+ * which first drains its busy sandboxes; a deploy that changes nothing keeps the warm pool. With a file, every
+ * change is written to it (whole, then moved into place) and the functions in it are deployed again at start.
+ */
+final class Functions {
+
+    /**
+     * One deployed function.
+     *
+     * @param spec    how it runs
+     * @param policy  its keep-alive / pre-warm policy spec
+     * @param version 1 on creation, +1 on every change
+     * @param updated when it last changed
+     */
+    record Deployed(FunctionSpec spec, String policy, long version, Instant updated) {
+    }
+
+    /** What a deploy did. */
+    enum Outcome { CREATED, UPDATED, UNCHANGED }
+
+    /** A deploy's outcome and the function as now deployed. */
+    record Put(Outcome outcome, Deployed deployed) {
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Orchestrator engine;
+    private final String defaultPolicy;
+    private final Path file;
+    private final Map<String, Deployed> deployed = new ConcurrentHashMap<>();
+
+    /** Functions registered with {@code engine}, kept in {@code file} (null: nowhere). */
+    Functions(Orchestrator engine, String defaultPolicy, Path file) {
+        this.engine = engine;
+        this.defaultPolicy = defaultPolicy;
+        this.file = file;
+    }
+
+    /**
+     * Deploys every function kept in the file, with its policy and version; fails naming the file and the
+     * function that cannot be deployed (a half-restored server would be worse than none).
+     */
+    synchronized void restore() {
+        if (file == null || !Files.exists(file)) {
+            return;
+        }
+        JsonNode all;
+        try {
+            all = JSON.readTree(file.toFile());
+        } catch (IOException e) {
+            throw new IllegalStateException("history.functions-file " + file + " is not readable JSON: "
+                    + e.getMessage(), e);
+        }
+        for (JsonNode f : all.path("functions")) {
+            String name = f.path("spec").path("name").asText("?");
+            try {
+                FunctionSpec spec = SpecCodec.read(f.get("spec"), null).spec();
+                String policy = f.path("policy").asText(defaultPolicy);
+                engine.register(spec, policy);
+                deployed.put(spec.name(), new Deployed(spec, policy, f.path("version").asLong(1),
+                        Instant.parse(f.path("updated").asText(Instant.now().toString()))));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("history.functions-file " + file + ": function '" + name
+                        + "' cannot be deployed again: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    /** Writes every deployed function to the file, replacing it in one move. */
+    private void save() {
+        if (file == null) {
+            return;
+        }
+        ObjectNode root = JSON.createObjectNode();
+        ArrayNode arr = root.putArray("functions");
+        for (Deployed d : list()) {
+            ObjectNode o = arr.addObject();
+            o.set("spec", SpecCodec.write(d.spec()));
+            o.put("policy", d.policy());
+            o.put("version", d.version());
+            o.put("updated", d.updated().toString());
+        }
+        try {
+            Path dir = file.toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempFile(dir, ".functions", ".tmp");
+            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write history.functions-file " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The function named {@code name}, or null. */
+    Deployed get(String name) {
+        return deployed.get(name);
+    }
+
+    /** Every deployed function by name. */
+    List<Deployed> list() {
+        return deployed.values().stream().sorted(java.util.Comparator.comparing(d -> d.spec().name())).toList();
+    }
+
+    /**
+     * Creates or updates {@code spec} with {@code policy} (null: keep the current one, or the default).
+     * {@code expectedVersion}, when given, must be the current version (0: must not exist yet).
+     *
+     * @throws ApiError 409 when the expected version does not match; 400 when the policy or spec is refused
+     */
+    synchronized Put put(FunctionSpec spec, String policy, Long expectedVersion) {
+        Deployed cur = deployed.get(spec.name());
+        long version = cur == null ? 0 : cur.version();
+        if (expectedVersion != null && expectedVersion != version) {
+            throw new ApiError(409, "conflict", "function '" + spec.name() + "' is at version " + version
+                    + " but the request expected version " + expectedVersion,
+                    Map.of("function", spec.name(), "version", version, "expectedVersion", expectedVersion), 0);
+        }
+        String p = policy != null ? policy : cur != null ? cur.policy() : defaultPolicy;
+        checkPolicy(p);
+        if (cur != null && cur.spec().equals(spec) && cur.policy().equals(p)) {
+            return new Put(Outcome.UNCHANGED, cur);
+        }
+        if (cur != null) {
+            engine.unregister(spec.name());
+        }
+        try {
+            engine.register(spec, p);
+        } catch (IllegalArgumentException e) {
+            if (cur != null) {
+                engine.register(cur.spec(), cur.policy()); // the old one stays deployed, as the refusal says
+            }
+            throw ApiError.badRequest(e.getMessage());
+        }
+        Deployed d = new Deployed(spec, p, version + 1, Instant.now());
+        deployed.put(spec.name(), d);
+        save();
+        return new Put(cur == null ? Outcome.CREATED : Outcome.UPDATED, d);
+    }
+
+    /** Changes only the policy of {@code name}; its sandboxes are drained and the new policy starts afresh. */
+    synchronized Deployed setPolicy(String name, String policy) {
+        Deployed cur = require(name);
+        return put(cur.spec(), policy, null).deployed();
+    }
+
+    /** Removes {@code name} after its busy sandboxes finish. */
+    synchronized void remove(String name) {
+        require(name);
+        engine.unregister(name);
+        deployed.remove(name);
+        save();
+    }
+
+    /** The function named {@code name}; 404 if there is none. */
+    Deployed require(String name) {
+        Deployed d = deployed.get(name);
+        if (d == null) {
+            throw ApiError.notFound("function", name);
+        }
+        return d;
+    }
+
+    private static void checkPolicy(String policy) {
+        try {
+            if (Policies.create(policy).needsForesight()) {
+                throw new IllegalArgumentException("policy '" + policy + "' needs foresight, which only the"
+                        + " simulator has");
+            }
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, "bad_request", "policy: " + e.getMessage(), Map.of("policy", policy), 0);
+        }
+    }
+}

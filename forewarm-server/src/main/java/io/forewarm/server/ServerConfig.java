@@ -1,0 +1,284 @@
+package io.forewarm.server;
+
+import io.forewarm.core.ResourceVector;
+import io.forewarm.engine.EngineConfig;
+import io.forewarm.history.HistoryOptions;
+import io.forewarm.predict.Policies;
+import io.forewarm.sandbox.SandboxConfig;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * Everything the server is configured with. Values come from, in rising precedence, the code's defaults (the
+ * {@link #KEYS} table), one properties file, environment variables ({@code FOREWARM_SERVER_PORT} for
+ * {@code server.port}) and command-line flags. Any bad value fails at start, naming its key, value and source;
+ * an unknown key fails too, so a typo never passes silently. Keys are documented in docs/configuration.md.
+ *
+ * @param host            the address to bind to
+ * @param port            the port (0: any free one)
+ * @param token           the bearer token every API call must carry ("" : none; required off loopback)
+ * @param maxPayloadBytes the largest request body accepted
+ * @param asyncResults    how many finished asynchronous invocations are kept for polling
+ * @param cpu             host cpu budget in cores (0: this machine's)
+ * @param memoryBytes     host memory budget (0: this machine's)
+ * @param queueCapacity   requests that may wait for capacity at once
+ * @param queueDeadline   how long one waits
+ * @param tick            the housekeeper's period
+ * @param defaultPolicy   policy spec of functions deployed without one
+ * @param backend         sandbox backend
+ * @param cgroupParent    the cgroup under which sandboxes get theirs
+ * @param scratch         where sandboxes get their scratch directories
+ * @param namespaces      whether workers get their own namespaces where privileged
+ * @param historyFile     the DuckDB history file (null: in memory)
+ * @param functionsFile   where deployed functions are kept across restarts (null: nowhere)
+ */
+public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
+                           long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
+                           String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
+                           boolean namespaces, Path historyFile, Path functionsFile) {
+
+    /** A configuration key, its default and what it means (the table docs/configuration.md follows). */
+    public record Key(String name, String defaultValue, String doc) {
+
+        /** The environment variable that overrides it: {@code server.max-payload} is FOREWARM_SERVER_MAX_PAYLOAD. */
+        public String envName() {
+            return "FOREWARM_" + name.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
+        }
+    }
+
+    /** Every key, in file order, with its default. */
+    public static final List<Key> KEYS = List.of(
+            new Key("server.host", "127.0.0.1", "address to bind; anything but loopback requires a token"),
+            new Key("server.port", "8080", "port to listen on (0: any free port)"),
+            new Key("server.token", "", "bearer token for every endpoint but /health/*; empty: none on loopback,"
+                    + " generated and printed once elsewhere"),
+            new Key("server.max-payload", "6MB", "largest request body; larger ones get 413"),
+            new Key("server.async-results", "10000", "finished asynchronous invocations kept for polling"),
+            new Key("engine.cpu", "auto", "cpu cores sandboxes may take in total (auto: this machine's)"),
+            new Key("engine.memory", "auto", "memory sandboxes may take in total, e.g. 4GB (auto: this machine's)"),
+            new Key("engine.queue-capacity", "64", "requests that may wait for capacity at once; more get 503"),
+            new Key("engine.queue-deadline", "10s", "how long a request waits for capacity before 503"),
+            new Key("engine.tick", "1s", "how often the housekeeper plans pre-warming and releases"),
+            new Key("engine.default-policy", "hybrid", "policy of functions deployed without one"),
+            new Key("sandbox.backend", "auto", "auto, cgroup-v2, cgroup-v1 or process"),
+            new Key("sandbox.cgroup-parent", "forewarm", "cgroup under which each sandbox gets its own"),
+            new Key("sandbox.scratch", "/var/tmp/forewarm", "directory under which sandboxes get scratch space"),
+            new Key("sandbox.namespaces", "true", "give workers their own namespaces where privileged"),
+            new Key("history.file", ".forewarm/history.duckdb", "DuckDB file of execution records (memory: none)"),
+            new Key("history.functions-file", ".forewarm/functions.json",
+                    "deployed functions, redeployed at start (none: forgotten at stop)"));
+
+    private static final Map<String, Key> BY_NAME = index();
+
+    /** Validates what the parsers cannot (host, port range, token when bound off loopback is generated later). */
+    public ServerConfig {
+        if (port < 0 || port > 65_535) {
+            throw new IllegalArgumentException("server.port must be 0..65535 but was " + port);
+        }
+    }
+
+    /** The code's defaults. */
+    public static ServerConfig defaults() {
+        return parse(Map.of(), k -> "default");
+    }
+
+    /**
+     * Merges the defaults with {@code file} (may be null), the environment and {@code flags} (key to value), in
+     * that precedence, and parses the result; fails naming key, value and where it came from.
+     */
+    public static ServerConfig load(Path file, Map<String, String> env, Map<String, String> flags) {
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, String> sources = new LinkedHashMap<>();
+        if (file != null) {
+            readFile(file).forEach((k, v) -> {
+                values.put(k, v);
+                sources.put(k, "file " + file);
+            });
+        }
+        for (Key k : KEYS) {
+            String v = env.get(k.envName());
+            if (v != null) {
+                values.put(k.name(), v);
+                sources.put(k.name(), "environment " + k.envName());
+            }
+        }
+        flags.forEach((k, v) -> {
+            values.put(k, v);
+            sources.put(k, "command line");
+        });
+        return parse(values, k -> sources.getOrDefault(k, "default"));
+    }
+
+    /** Reads a properties file as key to value, in UTF-8. */
+    public static Map<String, String> readFile(Path file) {
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            p.load(r);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read configuration file " + file + ": " + e.getMessage(), e);
+        }
+        Map<String, String> out = new TreeMap<>();
+        p.stringPropertyNames().forEach(k -> out.put(k, p.getProperty(k).strip()));
+        return out;
+    }
+
+    /** Parses {@code values} over the defaults; {@code source} names where a key's value came from. */
+    static ServerConfig parse(Map<String, String> values, Function<String, String> source) {
+        for (String k : values.keySet()) {
+            if (!BY_NAME.containsKey(k)) {
+                throw new IllegalArgumentException("unknown configuration key '" + k + "' (from " + source.apply(k)
+                        + "); known keys: " + String.join(", ", BY_NAME.keySet()));
+            }
+        }
+        Values r = new Values(values, source);
+        return new ServerConfig(
+                r.get("server.host", Values::host),
+                r.get("server.port", v -> range(Integer.parseInt(v), 0, 65_535)),
+                r.get("server.token", v -> v),
+                r.get("server.max-payload", v -> positive(Units.bytes(v))),
+                r.get("server.async-results", v -> (int) positive(Integer.parseInt(v))),
+                r.get("engine.cpu", v -> v.equals("auto") ? 0.0 : positive(Double.parseDouble(v))),
+                r.get("engine.memory", v -> v.equals("auto") ? 0L : positive(Units.bytes(v))),
+                r.get("engine.queue-capacity", v -> range(Integer.parseInt(v), 0, 1_000_000)),
+                r.get("engine.queue-deadline", Units::duration),
+                r.get("engine.tick", Units::duration),
+                r.get("engine.default-policy", Values::policy),
+                r.get("sandbox.backend", Values::backend),
+                r.get("sandbox.cgroup-parent", v -> v),
+                r.get("sandbox.scratch", Values::absolute),
+                r.get("sandbox.namespaces", Values::bool),
+                r.get("history.file", v -> v.equals("memory") ? null : Path.of(v)),
+                r.get("history.functions-file", v -> v.equals("none") ? null : Path.of(v)));
+    }
+
+    /** Whether the server binds to a loopback address only, where no token is required. */
+    public boolean loopback() {
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+
+    /** This configuration with another port (tests bind to 0). */
+    public ServerConfig withPort(int p) {
+        return new ServerConfig(host, p, token, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
+                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
+                functionsFile);
+    }
+
+    /** This configuration with another token. */
+    public ServerConfig withToken(String t) {
+        return new ServerConfig(host, port, t, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
+                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
+                functionsFile);
+    }
+
+    /** The engine's configuration: this budget (or the machine's), queue and tick, engine defaults otherwise. */
+    public EngineConfig engineConfig() {
+        ResourceVector machine = EngineConfig.machine();
+        ResourceVector capacity = ResourceVector.of(cpu > 0 ? cpu : machine.cpuCores(),
+                memoryBytes > 0 ? memoryBytes : machine.memoryBytes());
+        EngineConfig d = EngineConfig.defaults();
+        return d.withCapacity(capacity).withQueue(queueCapacity, queueDeadline).withTiming(tick, d.sampleInterval())
+                .withDefaultPolicy(defaultPolicy);
+    }
+
+    /** The sandbox backend's configuration. */
+    public SandboxConfig sandboxConfig() {
+        return SandboxConfig.defaults().withBackend(backend).withPlace(cgroupParent, scratch)
+                .withNamespaces(namespaces, SandboxConfig.defaults().isolateNetwork());
+    }
+
+    /** How the history store is opened. */
+    public HistoryOptions historyOptions() {
+        return historyFile == null ? HistoryOptions.inMemory() : HistoryOptions.file(historyFile);
+    }
+
+    private static Map<String, Key> index() {
+        Map<String, Key> m = new LinkedHashMap<>();
+        KEYS.forEach(k -> m.put(k.name(), k));
+        return m;
+    }
+
+    private static <T extends Number> T positive(T n) {
+        if (n.doubleValue() <= 0) {
+            throw new IllegalArgumentException("must be > 0");
+        }
+        return n;
+    }
+
+    private static int range(int n, int min, int max) {
+        if (n < min || n > max) {
+            throw new IllegalArgumentException("must be " + min + ".." + max);
+        }
+        return n;
+    }
+
+    /** Reads one key at a time, turning any parse failure into a message naming key, value and source. */
+    private record Values(Map<String, String> values, Function<String, String> source) {
+
+        <T> T get(String key, Function<String, T> parser) {
+            String v = values.getOrDefault(key, BY_NAME.get(key).defaultValue()).strip();
+            try {
+                return parser.apply(v);
+            } catch (RuntimeException e) {
+                String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
+                throw new IllegalArgumentException("configuration key '" + key + "' has a bad value '" + v
+                        + "' (from " + source.apply(key) + "): " + why, e);
+            }
+        }
+
+        static String host(String v) {
+            if (v.isEmpty()) {
+                throw new IllegalArgumentException("an address is required");
+            }
+            return v;
+        }
+
+        static String policy(String v) {
+            Policies.create(v); // fails naming what is wrong with the spec
+            return v;
+        }
+
+        static SandboxConfig.Backend backend(String v) {
+            return switch (v) {
+                case "auto" -> SandboxConfig.Backend.AUTO;
+                case "cgroup-v2" -> SandboxConfig.Backend.CGROUP_V2;
+                case "cgroup-v1" -> SandboxConfig.Backend.CGROUP_V1;
+                case "process" -> SandboxConfig.Backend.PROCESS;
+                default -> throw new IllegalArgumentException("expected auto, cgroup-v2, cgroup-v1 or process");
+            };
+        }
+
+        static Path absolute(String v) {
+            Path p = Path.of(v);
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("must be an absolute path");
+            }
+            return p;
+        }
+
+        static boolean bool(String v) {
+            return switch (v) {
+                case "true" -> true;
+                case "false" -> false;
+                default -> throw new IllegalArgumentException("expected true or false");
+            };
+        }
+    }
+}

@@ -1,0 +1,227 @@
+package io.forewarm.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.ResourceVector;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The JSON form of a function spec, as deployed by {@code PUT /v1/functions/{name}} and written in spec files.
+ * Sizes may be numbers (bytes) or strings ({@code "256MB"}), durations strings ({@code "30s"}); the init payload
+ * is base64 ({@code initPayload}) or text ({@code initText}). An unknown field fails, naming it.
+ */
+public final class SpecCodec {
+
+    /** Every field a spec may carry. */
+    static final Set<String> FIELDS = Set.of("name", "kind", "argv", "env", "workingDirectory", "limits",
+            "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload", "initText",
+            "policy", "version");
+    private static final Set<String> LIMIT_FIELDS = Set.of("cpu", "memory", "disk", "io", "net");
+
+    private SpecCodec() {
+    }
+
+    /** A spec and the policy it is deployed with (null: the server's default). */
+    public record Deployment(FunctionSpec spec, String policy, Long expectedVersion) {
+    }
+
+    /**
+     * Reads a spec from {@code json}; {@code pathName}, when not null, must agree with its name (or supplies it).
+     *
+     * @throws IllegalArgumentException naming the field and value that are wrong
+     */
+    public static Deployment read(JsonNode json, String pathName) {
+        if (json == null || !json.isObject()) {
+            throw new IllegalArgumentException("a function spec must be a JSON object");
+        }
+        json.fieldNames().forEachRemaining(f -> {
+            if (!FIELDS.contains(f)) {
+                throw new IllegalArgumentException("unknown field '" + f + "'; known: " + String.join(", ",
+                        FIELDS.stream().sorted().toList()));
+            }
+        });
+        String name = text(json, "name", pathName);
+        if (pathName != null && !pathName.equals(name)) {
+            throw new IllegalArgumentException("name: the spec says '" + name + "' but the path says '" + pathName
+                    + "'");
+        }
+        if (name == null) {
+            throw new IllegalArgumentException("name is required");
+        }
+        FunctionSpec.Kind kind = FunctionSpec.Kind.parse(text(json, "kind", "worker"));
+        List<String> argv = new ArrayList<>();
+        JsonNode a = json.get("argv");
+        if (a == null || !a.isArray()) {
+            throw new IllegalArgumentException("argv must be an array of strings (the program and its arguments)");
+        }
+        for (int i = 0; i < a.size(); i++) {
+            if (!a.get(i).isTextual()) {
+                throw new IllegalArgumentException("argv[" + i + "] must be a string but was " + a.get(i));
+            }
+            argv.add(a.get(i).asText());
+        }
+        FunctionSpec.Builder b = FunctionSpec.builder(name, kind, argv)
+                .env(stringMap(json, "env"))
+                .limits(limits(json.get("limits")));
+        String wd = text(json, "workingDirectory", null);
+        if (wd != null) {
+            b.workingDirectory(Path.of(wd));
+        }
+        if (json.has("pidsLimit")) {
+            b.pidsLimit(integer(json, "pidsLimit"));
+        }
+        if (json.has("maxConcurrency")) {
+            b.maxConcurrency(integer(json, "maxConcurrency"));
+        }
+        if (json.has("timeout")) {
+            b.timeout(duration(json, "timeout"));
+        }
+        if (json.has("initTimeout")) {
+            b.initTimeout(duration(json, "initTimeout"));
+        }
+        Map<String, Path> warmup = new LinkedHashMap<>();
+        stringMap(json, "warmupFiles").forEach((k, v) -> warmup.put(k, Path.of(v)));
+        b.warmupFiles(warmup);
+        if (json.has("initPayload") && json.has("initText")) {
+            throw new IllegalArgumentException("give initPayload (base64) or initText, not both");
+        }
+        if (json.has("initPayload")) {
+            try {
+                b.initPayload(Base64.getDecoder().decode(text(json, "initPayload", "")));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("initPayload must be base64: " + e.getMessage(), e);
+            }
+        } else if (json.has("initText")) {
+            b.initPayload(text(json, "initText", "").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+        Long version = json.has("version") ? (long) integer(json, "version") : null;
+        return new Deployment(b.build(), text(json, "policy", null), version);
+    }
+
+    /** The JSON form of {@code spec} (without policy and version, which the caller adds). */
+    public static ObjectNode write(FunctionSpec spec) {
+        JsonNodeFactory f = JsonNodeFactory.instance;
+        ObjectNode o = f.objectNode();
+        o.put("name", spec.name());
+        o.put("kind", spec.kind().label());
+        ArrayNode argv = o.putArray("argv");
+        spec.argv().forEach(argv::add);
+        ObjectNode env = o.putObject("env");
+        spec.env().forEach(env::put);
+        if (spec.workingDirectory() != null) {
+            o.put("workingDirectory", spec.workingDirectory().toString());
+        }
+        ObjectNode l = o.putObject("limits");
+        ResourceVector r = spec.limits();
+        l.put("cpu", r.cpuCores());
+        l.put("memory", Units.bytes(r.memoryBytes()));
+        l.put("disk", Units.bytes(r.diskBytes()));
+        l.put("io", Units.bytes(r.ioBytesPerSecond()));
+        l.put("net", Units.bytes(r.netBytesPerSecond()));
+        o.put("pidsLimit", spec.pidsLimit());
+        o.put("timeout", Units.duration(spec.timeout()));
+        o.put("initTimeout", Units.duration(spec.initTimeout()));
+        o.put("maxConcurrency", spec.maxConcurrency());
+        ObjectNode w = o.putObject("warmupFiles");
+        spec.warmupFiles().forEach((k, v) -> w.put(k, v.toString()));
+        o.put("initPayload", Base64.getEncoder().encodeToString(spec.initPayload()));
+        return o;
+    }
+
+    private static ResourceVector limits(JsonNode l) {
+        if (l == null || l.isNull()) {
+            return ResourceVector.ZERO;
+        }
+        if (!l.isObject()) {
+            throw new IllegalArgumentException("limits must be an object with cpu, memory, disk, io, net");
+        }
+        l.fieldNames().forEachRemaining(f -> {
+            if (!LIMIT_FIELDS.contains(f)) {
+                throw new IllegalArgumentException("limits: unknown field '" + f + "'; known: cpu, memory, disk,"
+                        + " io, net");
+            }
+        });
+        JsonNode cpu = l.get("cpu");
+        if (cpu != null && !cpu.isNumber()) {
+            throw new IllegalArgumentException("limits.cpu must be a number of cores but was " + cpu);
+        }
+        return new ResourceVector(cpu == null ? 0 : cpu.asDouble(), size(l, "memory"), size(l, "disk"),
+                size(l, "io"), size(l, "net"));
+    }
+
+    private static long size(JsonNode l, String field) {
+        JsonNode v = l.get(field);
+        if (v == null) {
+            return 0;
+        }
+        if (v.isIntegralNumber()) {
+            return v.asLong();
+        }
+        if (v.isTextual()) {
+            try {
+                return Units.bytes(v.asText());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("limits." + field + ": " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalArgumentException("limits." + field + " must be bytes or a size such as 256MB but was "
+                + v);
+    }
+
+    private static String text(JsonNode json, String field, String fallback) {
+        JsonNode v = json.get(field);
+        if (v == null || v.isNull()) {
+            return fallback;
+        }
+        if (!v.isTextual()) {
+            throw new IllegalArgumentException(field + " must be a string but was " + v);
+        }
+        return v.asText();
+    }
+
+    private static int integer(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            throw new IllegalArgumentException(field + " must be an integer but was " + v);
+        }
+        return v.asInt();
+    }
+
+    private static Duration duration(JsonNode json, String field) {
+        try {
+            return Units.duration(text(json, field, null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, String> stringMap(JsonNode json, String field) {
+        JsonNode v = json.get(field);
+        Map<String, String> out = new LinkedHashMap<>();
+        if (v == null || v.isNull()) {
+            return out;
+        }
+        if (!v.isObject()) {
+            throw new IllegalArgumentException(field + " must be an object of strings but was " + v);
+        }
+        for (Map.Entry<String, JsonNode> e : v.properties()) {
+            if (!e.getValue().isTextual()) {
+                throw new IllegalArgumentException(field + "." + e.getKey() + " must be a string but was "
+                        + e.getValue());
+            }
+            out.put(e.getKey(), e.getValue().asText());
+        }
+        return out;
+    }
+}
