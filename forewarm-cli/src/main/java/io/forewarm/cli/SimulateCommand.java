@@ -82,6 +82,20 @@ final class SimulateCommand implements Callable<Integer> {
             description = "Memory assumed for units the trace gives none for. Default: ${DEFAULT-VALUE}.")
     private double defaultMemoryMb;
 
+    @Option(names = "--capacity-gb", defaultValue = "0", paramLabel = "GB",
+            description = "Fleet model: host memory capacity; idle instances are evicted to make room "
+                    + "(0: unlimited). Default: ${DEFAULT-VALUE}.")
+    private double capacityGb;
+
+    @Option(names = "--seed", defaultValue = "1", paramLabel = "N",
+            description = "Fleet model: seed of the arrival spreading and duration draws. Default: ${DEFAULT-VALUE}.")
+    private long seed;
+
+    @Option(names = "--cold-start-ms", defaultValue = "0", paramLabel = "MS",
+            description = "Fleet model: the latency a cold start adds (0: 500 ms + 0.5 ms per MB of the "
+                    + "instance). Default: ${DEFAULT-VALUE}.")
+    private long coldStartMs;
+
     @Option(names = "--quiet", description = "No progress on stderr.")
     private boolean quiet;
 
@@ -93,6 +107,13 @@ final class SimulateCommand implements Callable<Integer> {
         if (defaultMemoryMb <= 0) {
             throw new IllegalArgumentException("--default-memory-mb must be > 0, got " + defaultMemoryMb);
         }
+        if (capacityGb < 0 || coldStartMs < 0) {
+            throw new IllegalArgumentException("--capacity-gb and --cold-start-ms must be >= 0, got "
+                    + capacityGb + " and " + coldStartMs);
+        }
+        if (model == ModelName.paper && (capacityGb > 0 || coldStartMs > 0)) {
+            throw new IllegalArgumentException("--capacity-gb and --cold-start-ms apply to --model fleet only");
+        }
         List<Sweep> parsedSweeps = sweeps.stream().map(Sweep::parse).toList();
         List<String> specs = new ArrayList<>(policies);
         parsedSweeps.forEach(s -> specs.addAll(s.specs()));
@@ -103,7 +124,8 @@ final class SimulateCommand implements Callable<Integer> {
         Simulation.Options options = new Simulation.Options(
                 model == ModelName.paper ? Simulation.Model.PAPER : Simulation.Model.FLEET,
                 unit == UnitName.app ? Unit.APP : Unit.FUNCTION,
-                scoreFrom == null ? Integer.MIN_VALUE : scoreFrom, defaultMemoryMb, progress);
+                scoreFrom == null ? Integer.MIN_VALUE : scoreFrom, defaultMemoryMb, progress, capacityGb, seed,
+                coldStartMs);
         List<PolicyResult> results = Simulation.run(source, specs, options);
         progress.done();
 

@@ -73,6 +73,26 @@ class SimulateCommandTest {
     }
 
     @Test
+    void fleetModelHonoursTheHostCapacity() throws Exception {
+        CliRun unlimited = CliRun.of("simulate", "--trace", SAMPLE, "--model", "fleet", "--unit", "function",
+                "--policy", "fixed:10", "--output", "json", "--quiet");
+        CliRun tight = CliRun.of("simulate", "--trace", SAMPLE, "--model", "fleet", "--unit", "function",
+                "--policy", "fixed:10", "--capacity-gb", "4", "--output", "json", "--quiet");
+        assertThat(unlimited.exitCode()).as(unlimited.err()).isZero();
+        assertThat(tight.exitCode()).as(tight.err()).isZero();
+        ObjectMapper json = new ObjectMapper();
+        JsonNode free = json.readTree(unlimited.out().strip());
+        JsonNode capped = json.readTree(tight.out().strip());
+        assertThat(free.get("model").asText()).isEqualTo("fleet");
+        assertThat(free.get("capacity_gb").asDouble()).isZero();
+        assertThat(capped.get("capacity_gb").asDouble()).isEqualTo(4.0);
+        assertThat(capped.get("peak_memory_gb").asDouble()).isLessThanOrEqualTo(4.0);
+        assertThat(free.get("peak_memory_gb").asDouble()).isGreaterThan(4.0);
+        assertThat(capped.get("evictions").asLong()).isPositive();
+        assertThat(capped.get("cold_starts").asLong()).isGreaterThan(free.get("cold_starts").asLong());
+    }
+
+    @Test
     void badInputExitsWithTwoAndSaysWhatIsWrong() {
         CliRun badPolicy = CliRun.of("simulate", "--trace", SAMPLE, "--policy", "fixed:soon");
         assertThat(badPolicy.exitCode()).isEqualTo(2);
@@ -80,6 +100,9 @@ class SimulateCommandTest {
         CliRun missing = CliRun.of("simulate", "--trace", "no/such/trace", "--policy", "none");
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err()).contains("no/such/trace");
+        CliRun paperCapacity = CliRun.of("simulate", "--trace", SAMPLE, "--policy", "none", "--capacity-gb", "4");
+        assertThat(paperCapacity.exitCode()).isEqualTo(2);
+        assertThat(paperCapacity.err()).contains("--model fleet only");
         CliRun nothing = CliRun.of("simulate", "--trace", SAMPLE);
         assertThat(nothing.exitCode()).isEqualTo(2);
         assertThat(nothing.err()).contains("--policy");
