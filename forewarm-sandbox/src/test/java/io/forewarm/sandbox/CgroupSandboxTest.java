@@ -48,13 +48,7 @@ class CgroupSandboxTest {
         }
         factory.close();
         assertThat(TestWorkers.testCgroups()).isEqualTo(cgroupsBefore).isEmpty();
-        assertThat(TestWorkers.scratchDirs()).isEmpty();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (ProcessHandle.current().descendants().count() > processesBefore && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
-        TestWorkers.removeTestParents();
+        TestWorkers.closeAndCheckNothingLeft(factory, processesBefore);
     }
 
     @Test

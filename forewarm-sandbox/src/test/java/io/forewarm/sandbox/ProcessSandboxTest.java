@@ -38,14 +38,7 @@ class ProcessSandboxTest {
 
     @AfterAll
     void nothingLeftBehind() throws IOException, InterruptedException {
-        factory.close();
-        assertThat(TestWorkers.scratchDirs()).isEmpty();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (ProcessHandle.current().descendants().count() > processesBefore && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
-        TestWorkers.removeTestParents();
+        TestWorkers.closeAndCheckNothingLeft(factory, processesBefore);
     }
 
     @Test
