@@ -134,6 +134,14 @@ public final class Orchestrator implements AutoCloseable {
         long start = System.nanoTime();
         fn.arrive(arrival.toEpochMilli());
         WarmPool.Ticket ticket = pool.acquire(fn, start);
+        while (ticket instanceof WarmPool.Admitted a && !a.cold()
+                && a.slot().sandbox().state() != Sandbox.State.READY) {
+            // its worker died while idle, after the housekeeper's last look: not this request's failure
+            LOG.warn("retired {} of '{}' before use: its worker died while idle", a.slot(), fn.name());
+            a.slot().transition(Slot.State.BUSY, Slot.State.COOLING);
+            pool.retire(a.slot());
+            ticket = pool.acquire(fn, start);
+        }
         long queueMillis = millis(System.nanoTime() - start);
         if (ticket instanceof WarmPool.Rejected r) {
             return notRun(fn, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),

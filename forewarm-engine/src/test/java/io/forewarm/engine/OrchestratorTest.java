@@ -3,6 +3,7 @@ package io.forewarm.engine;
 import io.forewarm.core.ExecutionRecord;
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.ResourceVector;
+import io.forewarm.sandbox.Sandbox;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -217,6 +218,38 @@ class OrchestratorTest {
             assertThat(recordsOf(engine, "fails")).extracting(ExecutionRecord::exit).contains(ExitKind.CRASH,
                     ExitKind.TIMEOUT, ExitKind.PROTOCOL, ExitKind.FUNCTION_ERROR);
             assertThat(engine.status().allocated().memoryBytes()).isEqualTo(64 * MB);
+        }
+    }
+
+    @Test
+    void eachRecordsPeakMemoryIsThatRunsOwn() {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("peaks").limits(ResourceVector.of(0.5, 100 * MB)).build());
+            assertThat(engine.invoke("peaks", bytes("touch:48")).exit()).isEqualTo(ExitKind.OK);
+            InvokeResult small = engine.invoke("peaks", bytes("echo:small"));
+            assertThat(small.cold()).as(small.toString()).isFalse();
+            List<ExecutionRecord> recs = recordsOf(engine, "peaks");
+            assertThat(recs).hasSize(2);
+            assertThat(recs.get(0).peakMemoryBytes()).isGreaterThanOrEqualTo(48 * MB);
+            // the 48 MB were given back before the second run: its peak must not carry the first one's
+            assertThat(recs.get(1).peakMemoryBytes()).isPositive().isLessThan(48 * MB);
+        }
+    }
+
+    @Test
+    void aWorkerThatDiedWhileIdleIsReplacedNotReportedAsACrash() throws Exception {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("mortal").build());
+            assertThat(engine.invoke("mortal", bytes("exit-later:0.1")).exit()).isEqualTo(ExitKind.OK);
+            // no housekeeper runs here: the request path itself must notice
+            await(() -> engine.pool().get("mortal").slots().stream()
+                    .anyMatch(s -> s.sandbox().state() == Sandbox.State.DEAD));
+            InvokeResult next = engine.invoke("mortal", bytes("echo:alive"));
+            assertThat(next.exit()).as(next.toString()).isEqualTo(ExitKind.OK);
+            assertThat(next.cold()).isTrue();
+            assertThat(text(next.output())).isEqualTo("alive");
+            assertThat(recordsOf(engine, "mortal")).extracting(ExecutionRecord::exit)
+                    .containsExactly(ExitKind.OK, ExitKind.OK);
         }
     }
 

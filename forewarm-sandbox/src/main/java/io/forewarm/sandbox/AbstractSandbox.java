@@ -73,6 +73,11 @@ abstract class AbstractSandbox implements Sandbox {
     }
 
     @Override
+    public final boolean resetMemoryPeak() {
+        return partition.resetMemoryPeak();
+    }
+
+    @Override
     public final void resize(ResourceVector newLimits) {
         partition.resize(newLimits);
         limits = newLimits;

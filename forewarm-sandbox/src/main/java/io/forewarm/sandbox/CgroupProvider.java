@@ -185,6 +185,11 @@ final class CgroupProvider implements PartitionProvider {
         }
 
         @Override
+        public boolean resetMemoryPeak() {
+            return cgroup.resetMemoryPeak();
+        }
+
+        @Override
         public Usage usage() {
             return cgroup.usage();
         }

@@ -146,6 +146,11 @@ final class ProcessProvider implements PartitionProvider {
         }
 
         @Override
+        public boolean resetMemoryPeak() {
+            return ProcStats.resetPeaks(pids());
+        }
+
+        @Override
         public Usage usage() {
             return ProcStats.sample(pids());
         }

@@ -29,6 +29,8 @@ final class WorkerSandbox extends AbstractSandbox {
     private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
     private final Process process;
     private final DataOutputStream stdin;
+    /** Set by the reader when stdout ends or breaks the protocol: the worker is gone even if no call noticed. */
+    private volatile boolean ended;
     /** OOM kills counted when the last invocation started (or at READY): the baseline for an idle death. */
     private long oomSeen;
 
@@ -73,20 +75,23 @@ final class WorkerSandbox extends AbstractSandbox {
     }
 
     private void readFrames(DataInputStream in, int max) {
+        Ended end;
         try (in) {
             while (true) {
                 Frame f = Frames.read(in, max);
                 if (f == null) {
-                    replies.add(new Ended(false, "worker closed stdout"));
-                    return;
+                    end = new Ended(false, "worker closed stdout");
+                    break;
                 }
                 replies.add(f);
             }
         } catch (Frames.ProtocolException e) {
-            replies.add(new Ended(true, e.getMessage()));
+            end = new Ended(true, e.getMessage());
         } catch (IOException e) {
-            replies.add(new Ended(false, "worker stdout ended: " + e.getMessage()));
+            end = new Ended(false, "worker stdout ended: " + e.getMessage());
         }
+        ended = true;
+        replies.add(end);
     }
 
     private void send(int type, byte[] payload) {
@@ -192,6 +197,13 @@ final class WorkerSandbox extends AbstractSandbox {
 
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
+    }
+
+    /** DEAD as soon as the reader saw the worker go, even while idle, so a pool can retire it before use. */
+    @Override
+    public State state() {
+        State s = state;
+        return s == State.READY && ended ? State.DEAD : s;
     }
 
     @Override

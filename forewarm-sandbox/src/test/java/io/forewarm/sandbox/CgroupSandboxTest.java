@@ -94,6 +94,22 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void resetMemoryPeakMakesThePeakOneRunsOnV1() {
+        FunctionSpec spec = worker("peak").limits(ResourceVector.of(0, 256 * MB)).build();
+        try (Sandbox s = factory.create(spec)) {
+            assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
+            assertThat(s.usage().memoryPeakBytes()).isGreaterThan(64 * MB);
+            boolean v1 = factory.isolation().backend().equals("linux-cgroup-v1");
+            assertThat(s.resetMemoryPeak()).isEqualTo(v1);
+            assertThat(s.invoke(bytes("echo:small")).ok()).isTrue();
+            if (v1) {
+                // the 64 MB were freed after the first run: the peak since the reset is the small run's
+                assertThat(s.usage().memoryPeakBytes()).isLessThan(64 * MB);
+            }
+        }
+    }
+
+    @Test
     void cpuQuotaSlowsABusyLoop() {
         FunctionSpec spec = worker("spin").limits(ResourceVector.of(0.2, 0)).build();
         try (Sandbox s = factory.create(spec)) {
@@ -164,6 +180,7 @@ class CgroupSandboxTest {
         try (Sandbox s = factory.create(worker("idle-death").build())) {
             assertThat(text(s.invoke(bytes("die_later:0.1")).output())).isEqualTo("dying");
             pauseForTheReader();
+            assertThat(s.state()).as("a worker that died while idle").isEqualTo(Sandbox.State.DEAD);
             Invocation r = s.invoke(bytes("echo:late"));
             assertThat(r.exit()).as(r.toString()).isEqualTo(ExitKind.CRASH);
             assertThat(r.message()).contains("worker closed stdout");
