@@ -98,12 +98,15 @@ class OrchestratorTest {
             InvokeResult rejected = engine.invoke("one-at-a-time", bytes("echo:rejected"));
             assertThat(rejected.exit()).isEqualTo(ExitKind.CAPACITY);
             assertThat(rejected.message()).startsWith("queue full (1 waiting)");
+            assertThat(rejected.rejection()).isEqualTo(Rejection.QUEUE_FULL);
 
             InvokeResult timedOut = waiter.get();
             assertThat(timedOut.exit()).isEqualTo(ExitKind.CAPACITY);
             assertThat(timedOut.message()).startsWith("no capacity within 1500 ms");
             assertThat(timedOut.queueMillis()).isGreaterThanOrEqualTo(1500);
+            assertThat(timedOut.rejection()).isEqualTo(Rejection.DEADLINE);
             assertThat(busy.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(busy.get().rejection()).isEqualTo(Rejection.NONE);
             assertThat(recordsOf(engine, "one-at-a-time")).extracting(ExecutionRecord::exit)
                     .containsExactlyInAnyOrder(ExitKind.OK, ExitKind.CAPACITY, ExitKind.CAPACITY);
         } finally {
