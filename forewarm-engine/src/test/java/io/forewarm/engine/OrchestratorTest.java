@@ -25,7 +25,6 @@ import static io.forewarm.engine.TestRig.testFn;
 import static io.forewarm.engine.TestRig.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** The orchestrator on real sandboxes: routing, queueing, eviction, failures, concurrency, limits, draining. */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -61,10 +60,7 @@ class OrchestratorTest {
     }
 
     private List<ExecutionRecord> recordsOf(Orchestrator engine, String function) {
-        engine.flushRecords();
-        synchronized (rig.records) {
-            return rig.records.stream().filter(r -> r.function().equals(function)).toList();
-        }
+        return rig.recordsOf(engine, function);
     }
 
     @Test
@@ -267,49 +263,6 @@ class OrchestratorTest {
             assertThat(engine.status().allocated()).isEqualTo(ResourceVector.ZERO);
             assertThat(recordsOf(engine, "bad-init")).extracting(ExecutionRecord::exit)
                     .containsExactly(ExitKind.INIT_FAILURE);
-        }
-    }
-
-    @Test
-    void anOomIsReportedAndRaisesTheMemoryOfTheNextSandbox() {
-        assumeTrue(rig.isolated(), "needs cgroup memory limits");
-        try (Orchestrator engine = engine(TestRig.config())) {
-            engine.register(testFn("hog").build());
-            InvokeResult oom = engine.invoke("hog", bytes("hog:200"));
-            assertThat(oom.exit()).isEqualTo(ExitKind.OOM);
-            assertThat(oom.limitRaised()).isFalse();
-            assertThat(engine.status().function("hog").nextLimits().memoryBytes()).isEqualTo(96 * MB);
-            InvokeResult next = engine.invoke("hog", bytes("echo:ok"));
-            assertThat(next.cold()).isTrue();
-            assertThat(next.exit()).isEqualTo(ExitKind.OK);
-            assertThat(next.limitRaised()).isTrue();
-            List<ExecutionRecord> recs = recordsOf(engine, "hog");
-            assertThat(recs).extracting(ExecutionRecord::limitRaised).containsExactly(false, true);
-            assertThat(recs.get(1).limits().memoryBytes()).isEqualTo(96 * MB);
-        }
-    }
-
-    @Test
-    void repeatedRunsNearTheMemoryLimitRaiseItForTheNextSandbox() {
-        assumeTrue(rig.isolated(), "needs cgroup memory accounting");
-        // Sampling every 20 ms: several samples fall inside each run's 300 ms at its peak even on a busy host.
-        try (Orchestrator engine = engine(TestRig.config().withTiming(Duration.ofSeconds(1), Duration.ofMillis(20)))) {
-            engine.register(testFn("near").limits(ResourceVector.of(0.5, 100 * MB)).build());
-            for (int i = 0; i < 3; i++) {
-                InvokeResult r = engine.invoke("near", bytes("touch:84"));
-                assertThat(r.exit()).as(r.toString()).isEqualTo(ExitKind.OK);
-            }
-            assertThat(recordsOf(engine, "near")).allSatisfy(r ->
-                    assertThat(r.peakMemoryBytes()).isGreaterThanOrEqualTo(90 * MB));
-            EngineStatus.FunctionStatus s = engine.status().function("near");
-            assertThat(s.limitRaised()).isTrue();
-            assertThat(s.nextLimits().memoryBytes()).isEqualTo(150 * MB);
-            // The warm sandbox keeps its limits; the next one started gets the raised ones.
-            assertThat(engine.invoke("near", bytes("echo:x")).limitRaised()).isFalse();
-            engine.invoke("near", bytes("crash:"));
-            InvokeResult fresh = engine.invoke("near", bytes("echo:fresh"));
-            assertThat(fresh.cold()).isTrue();
-            assertThat(fresh.limitRaised()).isTrue();
         }
     }
 
