@@ -23,7 +23,7 @@ final class Admission {
     record Wait(String why) implements Decision {
     }
 
-    /** Turn the request away at once. */
+    /** Turn the request away at once: the queue is full. */
     record Reject(String why) implements Decision {
     }
 

@@ -14,9 +14,11 @@ import io.forewarm.core.ExitKind;
  * @param initMillis  time spent starting the sandbox (0 when warm)
  * @param runMillis   time the sandbox took to answer
  * @param limitRaised whether it ran in a sandbox whose limits were raised after earlier runs hit them
+ * @param rejection   why a {@link ExitKind#CAPACITY} result was turned away; {@link Rejection#NONE} otherwise
  */
 public record InvokeResult(String function, ExitKind exit, byte[] output, String message, boolean cold,
-                           long queueMillis, long initMillis, long runMillis, boolean limitRaised) {
+                           long queueMillis, long initMillis, long runMillis, boolean limitRaised,
+                           Rejection rejection) {
 
     /** Whether the function returned a result. */
     public boolean ok() {

@@ -134,10 +134,20 @@ public final class Orchestrator implements AutoCloseable {
         long start = System.nanoTime();
         fn.arrive(arrival.toEpochMilli());
         WarmPool.Ticket ticket = pool.acquire(fn, start);
+        while (ticket instanceof WarmPool.Admitted a && !a.cold()
+                && a.slot().sandbox().state() != Sandbox.State.READY) {
+            // its worker died while idle, after the housekeeper's last look: not this request's failure
+            LOG.warn("retired {} of '{}' before use: its worker died while idle", a.slot(), fn.name());
+            a.slot().transition(Slot.State.BUSY, Slot.State.COOLING);
+            pool.retire(a.slot());
+            ticket = pool.acquire(fn, start);
+        }
         long queueMillis = millis(System.nanoTime() - start);
         if (ticket instanceof WarmPool.Rejected r) {
-            return notRun(fn, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
-                    queueMillis, false, 0);
+            record(fn, arrival, null, new Invocation(ExitKind.CAPACITY, NOTHING, Duration.ZERO, r.why()),
+                    queueMillis, false, 0, UsageMonitor.Peaks.UNKNOWN);
+            return new InvokeResult(fn.name(), ExitKind.CAPACITY, NOTHING, r.why(), false, queueMillis, 0, 0, false,
+                    r.reason());
         }
         WarmPool.Admitted a = (WarmPool.Admitted) ticket;
         if (!a.cold()) {
@@ -223,7 +233,7 @@ public final class Orchestrator implements AutoCloseable {
     private static InvokeResult result(FunctionPool fn, Slot slot, Invocation inv, long queueMillis, boolean cold,
                                        long initMillis) {
         return new InvokeResult(fn.name(), inv.exit(), inv.output(), inv.message(), cold, queueMillis, initMillis,
-                inv.runTime().toMillis(), slot != null && slot.limitRaised());
+                inv.runTime().toMillis(), slot != null && slot.limitRaised(), Rejection.NONE);
     }
 
     /** Creates the slot's sandbox; returns null on success, else why it failed (the slot is then retired). */

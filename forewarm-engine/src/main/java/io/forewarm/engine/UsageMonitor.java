@@ -58,7 +58,8 @@ final class UsageMonitor implements AutoCloseable {
 
     /** Starts watching a run on {@code slot}'s sandbox. */
     Sampling start(Slot slot) {
-        Sampling s = new Sampling(slot);
+        // one small cgroup write (v1) or /proc write (process backend) so the sandbox's peak becomes this run's
+        Sampling s = new Sampling(slot, resetPeak(slot.sandbox()));
         running.add(s);
         return s;
     }
@@ -95,6 +96,14 @@ final class UsageMonitor implements AutoCloseable {
         }
     }
 
+    private static boolean resetPeak(Sandbox sandbox) {
+        try {
+            return sandbox.resetMemoryPeak();
+        } catch (RuntimeException e) {
+            return false; // closed under us: the run's outcome says why
+        }
+    }
+
     private static Usage read(Sandbox sandbox) {
         try {
             return sandbox.usage();
@@ -107,9 +116,12 @@ final class UsageMonitor implements AutoCloseable {
     static final class Sampling {
         private final Slot slot;
         private final AtomicLong peakMemory = new AtomicLong(-1);
+        /** Whether the sandbox's peak was reset when the run started, so its peak is the run's own. */
+        private final boolean peakReset;
 
-        private Sampling(Slot slot) {
+        private Sampling(Slot slot, boolean peakReset) {
             this.slot = slot;
+            this.peakReset = peakReset;
         }
 
         /** The run's use: {@code after} against the sample the previous run ended with. */
@@ -120,8 +132,9 @@ final class UsageMonitor implements AutoCloseable {
             }
             slot.lastUsage(after);
             long peak = Math.max(peakMemory.get(), after.memoryBytes());
-            // If the sandbox's all-time peak grew during the run, the run reached it between two samples.
-            if (before != null && after.memoryPeakBytes() > before.memoryPeakBytes()) {
+            // Reset at the start: the peak is the run's. Else, if the sandbox's all-time peak grew during the run,
+            // the run reached it between two samples.
+            if (peakReset || before != null && after.memoryPeakBytes() > before.memoryPeakBytes()) {
                 peak = Math.max(peak, after.memoryPeakBytes());
             }
             long cpuNanos = before == null ? -1 : delta(before.cpuNanos(), after.cpuNanos());

@@ -34,8 +34,8 @@ final class WarmPool {
     record Admitted(Slot slot, boolean cold, List<Slot> victims) implements Ticket {
     }
 
-    /** No sandbox in time, or no room in the queue. */
-    record Rejected(String why) implements Ticket {
+    /** No sandbox in time, or no room in the queue: {@code reason} says which. */
+    record Rejected(Rejection reason, String why) implements Ticket {
     }
 
     private final EngineConfig config;
@@ -111,7 +111,7 @@ final class WarmPool {
         try {
             while (true) {
                 if (pool.draining()) {
-                    return new Rejected("function '" + pool.name() + "' was unregistered while waiting");
+                    return new Rejected(Rejection.UNREGISTERED, "function '" + pool.name() + "' was unregistered while waiting");
                 }
                 Slot warm = pool.takeWarm();
                 if (warm != null) {
@@ -125,7 +125,7 @@ final class WarmPool {
                         now);
                 switch (d) {
                     case Admission.Reject r -> {
-                        return new Rejected(r.why());
+                        return new Rejected(Rejection.QUEUE_FULL, r.why()); // the only rejection Admission makes
                     }
                     case Admission.Start s -> {
                         List<Slot> victims = claim(s.victims(), idle);
@@ -143,7 +143,7 @@ final class WarmPool {
                         }
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
-                            return new Rejected("no capacity within " + config.queueDeadline().toMillis()
+                            return new Rejected(Rejection.DEADLINE, "no capacity within " + config.queueDeadline().toMillis()
                                     + " ms: " + w.why());
                         }
                         changed.awaitNanos(left);
@@ -152,7 +152,7 @@ final class WarmPool {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return new Rejected("interrupted while waiting for capacity");
+            return new Rejected(Rejection.INTERRUPTED, "interrupted while waiting for capacity");
         } finally {
             if (inQueue) {
                 queued--;

@@ -4,7 +4,8 @@ import io.forewarm.sandbox.SandboxConfig;
 
 /**
  * Every orchestrator test again on the unprivileged process fallback (no cgroups): routing, queueing,
- * eviction, failures and concurrency must not depend on the backend. Tests that need cgroup limits skip.
+ * eviction, failures and concurrency must not depend on the backend. Tests of cgroup limits live in
+ * {@link CgroupLimitsOrchestratorTest}.
  */
 class ProcessFallbackOrchestratorTest extends OrchestratorTest {
 

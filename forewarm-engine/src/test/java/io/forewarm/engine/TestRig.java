@@ -67,6 +67,14 @@ final class TestRig implements AutoCloseable {
         return new Orchestrator(factory, records::add, config, clock);
     }
 
+    /** The records of {@code function} so far, after {@code engine} has handed on every finished run. */
+    List<ExecutionRecord> recordsOf(Orchestrator engine, String function) {
+        engine.flushRecords();
+        synchronized (records) {
+            return records.stream().filter(r -> r.function().equals(function)).toList();
+        }
+    }
+
     /** 2 cores and 1 GB, a queue of 8 for 2 s. */
     static EngineConfig config() {
         return EngineConfig.defaults().withCapacity(ResourceVector.of(2, 1024 * MB))

@@ -18,12 +18,13 @@ public final class Launchers {
         String java = ProcessHandle.current().info().command().orElse("java");
         String cp = location(mainClass) + File.pathSeparator + location(Worker.class);
         // A small heap and one compiler thread: the example functions are tiny, and threads count against pids.
-        // No perf-data file and JVM logging on stderr: in its own pid namespace every worker JVM has the same
+        // No perf-data file and JVM logging on stderr only: in its own pid namespace every worker JVM has the same
         // low pid, so two of them would contend for one /tmp/hsperfdata file, and the JVM warns about that on
-        // stdout, which is the worker protocol's channel.
+        // stdout, which is the worker protocol's channel. -Xlog:disable drops the default stdout output first;
+        // -Xlog:all=warning:stderr alone only adds stderr and the warning still reaches stdout too.
         return FunctionSpec.builder(name, FunctionSpec.Kind.WORKER, List.of(java, "-Xmx64m", "-Xshare:auto",
-                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xlog:all=warning:stderr",
-                "-cp", cp, mainClass.getName()));
+                "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData", "-Xlog:disable",
+                "-Xlog:all=warning:stderr", "-cp", cp, mainClass.getName()));
     }
 
     /** A worker spec running Python example {@code file} through the shim {@code runtime}. */

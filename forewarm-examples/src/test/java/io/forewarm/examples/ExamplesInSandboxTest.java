@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.forewarm.core.ExitKind;
+import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.sandbox.Invocation;
 import io.forewarm.sandbox.Sandbox;
@@ -15,6 +16,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -98,6 +103,46 @@ class ExamplesInSandboxTest {
             assertThat(text(j.invoke(bytes("10000")))).isEqualTo("1229");
             assertThat(text(p.invoke(bytes("10000")))).isEqualTo("1229");
             assertThat(j.usage().cpuNanos()).isPositive();
+        }
+    }
+
+    @Test
+    void fourJvmWorkersStartedAtOnceInTheirOwnPidNamespacesAllBecomeReady() throws Exception {
+        boolean namespaces = factory.isolation().notes().stream().noneMatch(n -> n.startsWith("namespaces not used"));
+        List<CompletableFuture<Sandbox>> starts = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            FunctionSpec launcher = Launchers.java("jvm-" + i, Echo.class).build();
+            // +UsePerfData (before -cp, so it wins over the launcher's -UsePerfData) brings the /tmp/hsperfdata
+            // contention back: every JVM is pid 1 of its namespace, and all but one warn. The warning must go to
+            // stderr, never onto stdout, the protocol's channel.
+            List<String> argv = new ArrayList<>(launcher.argv());
+            argv.add(argv.indexOf("-cp"), "-XX:+UsePerfData");
+            FunctionSpec spec = FunctionSpec.builder(launcher.name(), FunctionSpec.Kind.WORKER, argv)
+                    .limits(ResourceVector.of(0.5, 256L << 20)).pidsLimit(128).initTimeout(Duration.ofSeconds(60))
+                    .build();
+            starts.add(CompletableFuture.supplyAsync(() -> factory.create(spec)));
+        }
+        List<Sandbox> ready = new ArrayList<>();
+        List<Throwable> failed = new ArrayList<>();
+        for (CompletableFuture<Sandbox> f : starts) {
+            try {
+                ready.add(f.join());
+            } catch (CompletionException e) {
+                failed.add(e.getCause());
+            }
+        }
+        try {
+            assertThat(failed).as("init failures").isEmpty();
+            for (Sandbox s : ready) {
+                assertThat(s.state()).isEqualTo(Sandbox.State.READY);
+                assertThat(text(s.invoke(bytes("hi " + s.spec().name())))).isEqualTo("hi " + s.spec().name());
+            }
+            if (namespaces) {
+                assertThat(ready).as("the JVMs did contend for one perf-data file").anySatisfy(s ->
+                        assertThat(s.stderrTail()).contains("hsperfdata"));
+            }
+        } finally {
+            ready.forEach(Sandbox::close);
         }
     }
 

@@ -214,6 +214,15 @@ final class Cgroup {
         }
     }
 
+    /**
+     * Resets the memory high-water mark to the current usage: v1 takes a write of 0 to
+     * {@code memory.max_usage_in_bytes}. v2's {@code memory.peak} (kernel 6.12+) resets only for reads through the
+     * same open file, which a sample that opens the file anew never sees, so on v2 this returns false.
+     */
+    boolean resetMemoryPeak() {
+        return version == Version.V1 && quietly(new Setting("memory", "memory.max_usage_in_bytes", "0"));
+    }
+
     /** OOM kills recorded by the memory controller. */
     long oomKills() {
         String file = version == Version.V2 ? "memory.events" : "memory.oom_control";

@@ -155,20 +155,12 @@ final class CgroupProvider implements PartitionProvider {
     }
 
     /** One sandbox's cgroup and scratch. */
-    private final class CgroupPartition implements Partition {
+    private final class CgroupPartition extends ScratchPartition {
         private final Cgroup cgroup;
-        private final Scratch scratch;
-        private final int pids;
 
         CgroupPartition(Cgroup cgroup, Scratch scratch, int pids) {
+            super(scratch, pids);
             this.cgroup = cgroup;
-            this.scratch = scratch;
-            this.pids = pids;
-        }
-
-        @Override
-        public Path scratch() {
-            return scratch.dir();
         }
 
         @Override
@@ -193,6 +185,11 @@ final class CgroupProvider implements PartitionProvider {
         }
 
         @Override
+        public boolean resetMemoryPeak() {
+            return cgroup.resetMemoryPeak();
+        }
+
+        @Override
         public Usage usage() {
             return cgroup.usage();
         }
@@ -214,11 +211,7 @@ final class CgroupProvider implements PartitionProvider {
             } catch (IOException e) {
                 LOG.error("sandbox cgroup not removed: {}", e.getMessage());
             }
-            try {
-                scratch.remove();
-            } catch (IOException e) {
-                LOG.error("sandbox scratch {} not removed: {}", scratch.dir(), e.getMessage());
-            }
+            removeScratch();
         }
     }
 }

@@ -12,33 +12,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A sandbox for a {@code command} function: the partition and scratch are ready, each invocation execs one process
  * with the payload on stdin and its stdout as the result. Leftover background processes are killed after each run.
  */
-final class CommandSandbox implements Sandbox {
+final class CommandSandbox extends AbstractSandbox {
 
-    private final String id;
-    private final FunctionSpec spec;
-    private final Partition partition;
-    private final Runnable onClose;
-    private final RingLog stderr;
     private final int maxOutput;
-    private final Duration startup;
-    private final ReentrantLock lock = new ReentrantLock();
-    private volatile ResourceVector limits;
-    private volatile State state = State.READY;
 
     CommandSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition, SandboxConfig config,
                    Runnable onClose, long startNanos) {
-        this.id = id;
-        this.spec = spec;
-        this.limits = limits;
-        this.partition = partition;
-        this.onClose = onClose;
-        this.stderr = new RingLog(config.stderrLogBytes());
+        super(id, spec, limits, partition, config, onClose);
         this.maxOutput = config.maxMessageBytes();
         this.startup = Duration.ofNanos(System.nanoTime() - startNanos);
     }
@@ -102,8 +87,7 @@ final class CommandSandbox implements Sandbox {
     }
 
     private Invocation failure(ExitKind kind, Duration took, String message) {
-        String tail = stderr.tail(2000);
-        return new Invocation(kind, new byte[0], took, message + (tail.isEmpty() ? "" : "; stderr: " + tail));
+        return new Invocation(kind, new byte[0], took, message + stderrHint());
     }
 
     private static boolean waitFor(Process p, Duration timeout) {
@@ -151,66 +135,5 @@ final class CommandSandbox implements Sandbox {
             // the process was killed; keep what arrived
         }
         return buf.toByteArray();
-    }
-
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public FunctionSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public ResourceVector limits() {
-        return limits;
-    }
-
-    @Override
-    public State state() {
-        return state;
-    }
-
-    @Override
-    public Duration startup() {
-        return startup;
-    }
-
-    @Override
-    public Usage usage() {
-        return partition.usage();
-    }
-
-    @Override
-    public void resize(ResourceVector newLimits) {
-        partition.resize(newLimits);
-        limits = newLimits;
-    }
-
-    @Override
-    public String stderrTail() {
-        return stderr.text();
-    }
-
-    @Override
-    public void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        // kill first, without the lock, so a running invocation ends now instead of at its timeout
-        partition.killAll();
-        lock.lock();
-        try {
-            if (state == State.CLOSED) {
-                return;
-            }
-            state = State.CLOSED;
-            partition.close();
-            onClose.run();
-        } finally {
-            lock.unlock();
-        }
     }
 }

@@ -22,6 +22,9 @@ interface Partition {
     /** OOM kills recorded by the memory controller so far, or -1 when the backend cannot tell. */
     long oomKills();
 
+    /** Resets the memory peak of later samples to the usage now; false when the backend cannot. */
+    boolean resetMemoryPeak();
+
     /** A live usage sample. */
     Usage usage();
 

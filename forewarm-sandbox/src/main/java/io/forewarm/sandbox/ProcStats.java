@@ -3,6 +3,7 @@ package io.forewarm.sandbox;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Collection;
 
 /** Usage of a set of processes read from /proc, for the process fallback that has no cgroup to ask. */
@@ -29,6 +30,24 @@ final class ProcStats {
             }
         }
         return -1;
+    }
+
+    /**
+     * Resets each process's VmHWM to its current RSS by writing 5 to {@code /proc/[pid]/clear_refs} (Linux 4.0+,
+     * needs the right to ptrace the process); false if any live process could not be reset. A process started later
+     * begins with its own peak anyway.
+     */
+    static boolean resetPeaks(Collection<Long> pids) {
+        boolean all = true;
+        for (long pid : pids) {
+            Path clear = Path.of("/proc", Long.toString(pid), "clear_refs");
+            try {
+                Files.writeString(clear, "5", StandardOpenOption.WRITE);
+            } catch (IOException e) {
+                all &= !Files.exists(clear.getParent()); // a process that exited meanwhile needs no reset
+            }
+        }
+        return all;
     }
 
     /** Sums usage over {@code pids}; processes that vanished meanwhile are skipped. */

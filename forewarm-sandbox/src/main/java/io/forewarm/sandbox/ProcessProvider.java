@@ -78,21 +78,13 @@ final class ProcessProvider implements PartitionProvider {
     }
 
     /** Processes started for one sandbox, each the leader of its own process group. */
-    private final class ProcessPartition implements Partition {
-        private final Scratch scratch;
-        private final int pids;
+    private final class ProcessPartition extends ScratchPartition {
         private volatile ResourceVector limits;
         private final List<ProcessHandle> processes = new CopyOnWriteArrayList<>();
 
         ProcessPartition(Scratch scratch, ResourceVector limits, int pids) {
-            this.scratch = scratch;
+            super(scratch, pids);
             this.limits = limits;
-            this.pids = pids;
-        }
-
-        @Override
-        public Path scratch() {
-            return scratch.dir();
         }
 
         @Override
@@ -154,6 +146,11 @@ final class ProcessProvider implements PartitionProvider {
         }
 
         @Override
+        public boolean resetMemoryPeak() {
+            return ProcStats.resetPeaks(pids());
+        }
+
+        @Override
         public Usage usage() {
             return ProcStats.sample(pids());
         }
@@ -180,11 +177,7 @@ final class ProcessProvider implements PartitionProvider {
         @Override
         public void close() {
             killAll();
-            try {
-                scratch.remove();
-            } catch (IOException e) {
-                LOG.error("sandbox scratch {} not removed: {}", scratch.dir(), e.getMessage());
-            }
+            removeScratch();
         }
     }
 }

@@ -48,6 +48,12 @@ public interface Sandbox extends AutoCloseable {
     /** A live usage sample of the whole sandbox. */
     Usage usage();
 
+    /**
+     * Resets the memory peak, so later samples' {@code memoryPeakBytes} is the peak since this call (used to measure
+     * one run's peak); false when the backend cannot, and then the peak stays the one since creation.
+     */
+    boolean resetMemoryPeak();
+
     /** Changes the limits of the live sandbox (cpu, memory, io; pids stay as in the spec). */
     void resize(ResourceVector limits);
 

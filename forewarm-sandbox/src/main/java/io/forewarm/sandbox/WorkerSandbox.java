@@ -14,42 +14,29 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A sandbox with a long-lived worker speaking the framed protocol. A reader thread turns stdout into a queue of
  * frames, so every wait is a bounded poll; writes run on their own virtual thread so a worker that stops reading
  * cannot block the caller either.
  */
-final class WorkerSandbox implements Sandbox {
+final class WorkerSandbox extends AbstractSandbox {
 
     /** The reader's last word: the stream ended or broke the protocol. */
     private record Ended(boolean protocol, String reason) {
     }
 
-    private final String id;
-    private final FunctionSpec spec;
-    private final Partition partition;
-    private final Runnable onClose;
-    private final RingLog stderr;
-    private final ReentrantLock lock = new ReentrantLock();
     private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
     private final Process process;
     private final DataOutputStream stdin;
-    private volatile ResourceVector limits;
-    private volatile State state = State.READY;
-    private Duration startup = Duration.ZERO;
+    /** Set by the reader when stdout ends or breaks the protocol: the worker is gone even if no call noticed. */
+    private volatile boolean ended;
     /** OOM kills counted when the last invocation started (or at READY): the baseline for an idle death. */
     private long oomSeen;
 
     private WorkerSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition,
                           SandboxConfig config, Runnable onClose) throws IOException {
-        this.id = id;
-        this.spec = spec;
-        this.limits = limits;
-        this.partition = partition;
-        this.onClose = onClose;
-        this.stderr = new RingLog(config.stderrLogBytes());
+        super(id, spec, limits, partition, config, onClose);
         this.process = Launch.start(partition, spec);
         this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
         stderr.drain(process.getErrorStream(), id + "-stderr");
@@ -88,20 +75,23 @@ final class WorkerSandbox implements Sandbox {
     }
 
     private void readFrames(DataInputStream in, int max) {
+        Ended end;
         try (in) {
             while (true) {
                 Frame f = Frames.read(in, max);
                 if (f == null) {
-                    replies.add(new Ended(false, "worker closed stdout"));
-                    return;
+                    end = new Ended(false, "worker closed stdout");
+                    break;
                 }
                 replies.add(f);
             }
         } catch (Frames.ProtocolException e) {
-            replies.add(new Ended(true, e.getMessage()));
+            end = new Ended(true, e.getMessage());
         } catch (IOException e) {
-            replies.add(new Ended(false, "worker stdout ended: " + e.getMessage()));
+            end = new Ended(false, "worker stdout ended: " + e.getMessage());
         }
+        ended = true;
+        replies.add(end);
     }
 
     private void send(int type, byte[] payload) {
@@ -205,75 +195,20 @@ final class WorkerSandbox implements Sandbox {
         }
     }
 
-    private String stderrHint() {
-        String tail = stderr.tail(2000);
-        return tail.isEmpty() ? "" : "; stderr: " + tail;
-    }
-
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    @Override
-    public String id() {
-        return id;
-    }
-
-    @Override
-    public FunctionSpec spec() {
-        return spec;
-    }
-
-    @Override
-    public ResourceVector limits() {
-        return limits;
-    }
-
+    /** DEAD as soon as the reader saw the worker go, even while idle, so a pool can retire it before use. */
     @Override
     public State state() {
-        return state;
+        State s = state;
+        return s == State.READY && ended ? State.DEAD : s;
     }
 
     @Override
-    public Duration startup() {
-        return startup;
-    }
-
-    @Override
-    public Usage usage() {
-        return partition.usage();
-    }
-
-    @Override
-    public void resize(ResourceVector newLimits) {
-        partition.resize(newLimits);
-        limits = newLimits;
-    }
-
-    @Override
-    public String stderrTail() {
-        return stderr.text();
-    }
-
-    @Override
-    public void close() {
-        if (state == State.CLOSED) {
-            return;
-        }
-        // kill first, without the lock, so a running invocation ends now instead of at its timeout
-        partition.killAll();
-        lock.lock();
-        try {
-            if (state == State.CLOSED) {
-                return;
-            }
-            state = State.CLOSED;
-            partition.close();
-            process.destroyForcibly();
-            reap(process);
-            onClose.run();
-        } finally {
-            lock.unlock();
-        }
+    void endProcesses() {
+        process.destroyForcibly();
+        reap(process);
     }
 }

@@ -38,14 +38,7 @@ class ProcessSandboxTest {
 
     @AfterAll
     void nothingLeftBehind() throws IOException, InterruptedException {
-        factory.close();
-        assertThat(TestWorkers.scratchDirs()).isEmpty();
-        long deadline = System.nanoTime() + 5_000_000_000L;
-        while (ProcessHandle.current().descendants().count() > processesBefore && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
-        TestWorkers.removeTestParents();
+        TestWorkers.closeAndCheckNothingLeft(factory, processesBefore);
     }
 
     @Test
@@ -93,6 +86,29 @@ class ProcessSandboxTest {
             assertThat(r.exit()).isEqualTo(ExitKind.FUNCTION_ERROR);
             assertThat(r.message()).contains("MemoryError");
             assertThat(s.invoke(bytes("echo:ok")).ok()).isTrue();
+        }
+    }
+
+    @Test
+    void resetMemoryPeakResetsVmHwm() {
+        try (Sandbox s = factory.create(worker("ppeak").limits(ResourceVector.of(0, 256 * MB)).build())) {
+            assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
+            assertThat(s.usage().memoryPeakBytes()).isGreaterThan(64 * MB);
+            assertThat(s.resetMemoryPeak()).isTrue();
+            assertThat(s.invoke(bytes("echo:small")).ok()).isTrue();
+            assertThat(s.usage().memoryPeakBytes()).isLessThan(64 * MB);
+        }
+    }
+
+    @Test
+    void aWorkerThatDiesWhileIdleIsDead() throws InterruptedException {
+        try (Sandbox s = factory.create(worker("pidle").build())) {
+            assertThat(s.invoke(bytes("die_later:0.1")).ok()).isTrue();
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (s.state() == Sandbox.State.READY && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(s.state()).isEqualTo(Sandbox.State.DEAD);
         }
     }
 

@@ -1,5 +1,7 @@
 package io.forewarm.sandbox;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import io.forewarm.core.FunctionSpec;
 import java.io.IOException;
 import java.net.URISyntaxException;
@@ -87,6 +89,22 @@ final class TestWorkers {
             Files.deleteIfExists(Path.of("/sys/fs/cgroup").resolve(c).resolve(PARENT));
         }
         Files.deleteIfExists(SCRATCH);
+    }
+
+    /**
+     * Closes the factory and checks that no scratch directory and (within 5 s of the kill) no child process of
+     * this JVM beyond {@code processesBefore} is left, then removes the empty test parents.
+     */
+    static void closeAndCheckNothingLeft(SandboxFactory factory, long processesBefore)
+            throws IOException, InterruptedException {
+        factory.close();
+        assertThat(scratchDirs()).isEmpty();
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (ProcessHandle.current().descendants().count() > processesBefore && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(ProcessHandle.current().descendants().count()).isEqualTo(processesBefore);
+        removeTestParents();
     }
 
     /** Entries under the scratch root. */

@@ -10,6 +10,7 @@ import io.forewarm.core.Window;
 import io.forewarm.engine.EngineStatus;
 import io.forewarm.engine.InvokeResult;
 import io.forewarm.engine.Orchestrator;
+import io.forewarm.engine.Rejection;
 import io.forewarm.history.HistoryStore;
 import io.forewarm.history.TraceCsvExport;
 import io.helidon.http.HeaderName;
@@ -34,6 +35,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
@@ -193,7 +195,10 @@ final class Api {
         Map<String, Object> details = Map.of("function", r.function(), "exit", r.exit().label());
         String msg = "function '" + r.function() + "': " + (r.message().isEmpty() ? r.exit().label() : r.message());
         return switch (r.exit()) {
-            case CAPACITY -> new ApiError(503, "capacity", msg, details, 1);
+            // a full queue is the caller's cue to slow down (429); a passed deadline is the server overloaded (503)
+            case CAPACITY -> new ApiError(r.rejection() == Rejection.QUEUE_FULL ? 429 : 503, "capacity", msg,
+                    Map.of("function", r.function(), "exit", r.exit().label(), "rejection",
+                            r.rejection().name().toLowerCase(Locale.ROOT)), 1);
             case TIMEOUT -> new ApiError(504, "timeout", msg, details, 0);
             default -> new ApiError(502, r.exit().label(), msg, details, 0);
         };

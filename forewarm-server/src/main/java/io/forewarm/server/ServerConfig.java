@@ -70,7 +70,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
             new Key("server.async-results", "10000", "finished asynchronous invocations kept for polling"),
             new Key("engine.cpu", "auto", "cpu cores sandboxes may take in total (auto: this machine's)"),
             new Key("engine.memory", "auto", "memory sandboxes may take in total, e.g. 4GB (auto: this machine's)"),
-            new Key("engine.queue-capacity", "64", "requests that may wait for capacity at once; more get 503"),
+            new Key("engine.queue-capacity", "64", "requests that may wait for capacity at once; more get 429"),
             new Key("engine.queue-deadline", "10s", "how long a request waits for capacity before 503"),
             new Key("engine.tick", "1s", "how often the housekeeper plans pre-warming and releases"),
             new Key("engine.default-policy", "hybrid", "policy of functions deployed without one"),

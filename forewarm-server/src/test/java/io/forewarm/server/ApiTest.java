@@ -190,12 +190,35 @@ class ApiTest {
         HttpResponse<String> second = t.post("/v1/functions/busy/invocations", new byte[0]);
         assertError(second, 503, "capacity");
         assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+        assertThat(TestServer.json(second).at("/error/details/rejection").asText()).isEqualTo("deadline");
         assertThat(first.join().statusCode()).isEqualTo(200);
         t.delete("/v1/functions/busy");
     }
 
+    @Test
+    void aFullQueueIs429WithRetryAfter() {
+        // no room to wait at all: while the one sandbox sleeps, the next request is turned away at once
+        try (TestServer q = new TestServer(Map.of("engine.queue-capacity", "0"))) {
+            q.put("/v1/functions/busy", TestServer.commandSpec("busy", "10s", "sleep", "2"));
+            CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
+                    () -> q.post("/v1/functions/busy/invocations", new byte[0]));
+            while (!busy(q, "busy")) {
+                Thread.onSpinWait();
+            }
+            HttpResponse<String> second = q.post("/v1/functions/busy/invocations", new byte[0]);
+            assertError(second, 429, "capacity");
+            assertThat(second.headers().firstValue("Retry-After")).hasValue("1");
+            assertThat(TestServer.json(second).at("/error/details/rejection").asText()).isEqualTo("queue_full");
+            assertThat(first.join().statusCode()).isEqualTo(200);
+        }
+    }
+
     private static boolean busy(String function) {
-        for (JsonNode f : TestServer.json(t.get("/v1/resources")).get("functions")) {
+        return busy(t, function);
+    }
+
+    private static boolean busy(TestServer server, String function) {
+        for (JsonNode f : TestServer.json(server.get("/v1/resources")).get("functions")) {
             if (f.get("name").asText().equals(function) && f.get("busy").asInt() == 1) {
                 return true;
             }
