@@ -1,12 +1,9 @@
 package io.forewarm.cli;
 
-import picocli.CommandLine.Model.CommandSpec;
-
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.Callable;
 
-/** What the client commands share: exit codes, and turning failures into a message and an exit code. */
+/** What the client commands share besides {@link ClientOptions}: their exit codes' help and path encoding. */
 final class Client {
 
     /** The client commands' exit codes, for their help. */
@@ -16,24 +13,6 @@ final class Client {
             + "  4   no such function or invocation%n";
 
     private Client() {
-    }
-
-    /** Runs {@code body}; a failed call prints {@code forewarm: message} and returns its exit code. */
-    static int run(CommandSpec spec, Callable<Integer> body) {
-        try {
-            return body.call();
-        } catch (ApiClient.Failure f) {
-            spec.commandLine().getErr().println("forewarm: " + f.getMessage());
-            return f.exitCode;
-        } catch (IllegalArgumentException e) {
-            spec.commandLine().getErr().println("forewarm: " + e.getMessage());
-            return Main.BAD_INPUT;
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            spec.commandLine().getErr().println("forewarm: " + e.getMessage());
-            return ApiClient.FAILED;
-        }
     }
 
     /** URL-encodes one path segment. */

@@ -7,13 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -29,8 +26,6 @@ final class FnCommand {
             description = "Create or update the function a spec file (JSON, or YAML by .yaml/.yml) describes.",
             footer = Client.EXIT_CODES)
     static final class Deploy implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Mixin
         ClientOptions options;
         @Parameters(paramLabel = "FILE", description = "The function spec (see docs/openapi.yaml, FunctionSpec).")
@@ -40,7 +35,7 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            return Client.run(spec, () -> {
+            return options.call((api, out) -> {
                 ObjectNode body = read(file);
                 if (policy != null) {
                     body.put("policy", policy);
@@ -49,15 +44,13 @@ final class FnCommand {
                 if (name.isEmpty()) {
                     throw new IllegalArgumentException(file + ": the spec needs a \"name\"");
                 }
-                JsonNode r = options.client().put("/v1/functions/" + Client.path(name), body).json();
-                PrintWriter out = spec.commandLine().getOut();
+                JsonNode r = api.put("/v1/functions/" + Client.path(name), body).json();
                 if (options.json()) {
                     out.println(r);
                 } else {
                     out.printf("%s %s: version %d, policy %s%n", r.path("outcome").asText(), name,
                             r.path("version").asLong(), r.path("policy").asText());
                 }
-                return 0;
             });
         }
 
@@ -85,19 +78,16 @@ final class FnCommand {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List the deployed functions.",
             footer = Client.EXIT_CODES)
     static final class List implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Mixin
         ClientOptions options;
 
         @Override
         public Integer call() {
-            return Client.run(spec, () -> {
-                JsonNode r = options.client().get("/v1/functions").json();
-                PrintWriter out = spec.commandLine().getOut();
+            return options.call((api, out) -> {
+                JsonNode r = api.get("/v1/functions").json();
                 if (options.json()) {
                     out.println(r);
-                    return 0;
+                    return;
                 }
                 out.printf("%-24s %-8s %-16s %7s %5s  %s%n", "NAME", "KIND", "POLICY", "VERSION", "MAX", "PROGRAM");
                 for (JsonNode f : r.path("functions")) {
@@ -105,7 +95,6 @@ final class FnCommand {
                             f.path("policy").asText(), f.path("version").asLong(), f.path("maxConcurrency").asInt(),
                             f.path("argv").path(0).asText());
                 }
-                return 0;
             });
         }
     }
@@ -115,8 +104,6 @@ final class FnCommand {
             description = "Remove a function (its busy sandboxes finish first).",
             footer = Client.EXIT_CODES)
     static final class Rm implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Mixin
         ClientOptions options;
         @Parameters(paramLabel = "NAME", description = "The function.")
@@ -124,11 +111,9 @@ final class FnCommand {
 
         @Override
         public Integer call() {
-            return Client.run(spec, () -> {
-                options.client().delete("/v1/functions/" + Client.path(name));
-                spec.commandLine().getOut().println(options.json() ? "{\"removed\":\"" + name + "\"}"
-                        : "removed " + name);
-                return 0;
+            return options.call((api, out) -> {
+                api.delete("/v1/functions/" + Client.path(name));
+                out.println(options.json() ? "{\"removed\":\"" + name + "\"}" : "removed " + name);
             });
         }
     }

@@ -2,9 +2,7 @@ package io.forewarm.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -25,8 +23,6 @@ final class HistoryCommand {
             description = "Write execution records as CSV, a trace `forewarm simulate --trace-format csv` replays.",
             footer = Client.EXIT_CODES)
     static final class Export implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
         @Mixin
         ClientOptions options;
         @Option(names = "--from", paramLabel = "INSTANT", description = "First arrival, e.g. 2026-01-31T00:00:00Z.")
@@ -38,7 +34,7 @@ final class HistoryCommand {
 
         @Override
         public Integer call() {
-            return Client.run(spec, () -> {
+            return options.call((api, stdout) -> {
                 StringJoiner q = new StringJoiner("&", "?", "").setEmptyValue("");
                 if (from != null) {
                     q.add("from=" + Client.path(from));
@@ -46,16 +42,15 @@ final class HistoryCommand {
                 if (to != null) {
                     q.add("to=" + Client.path(to));
                 }
-                ApiClient.Response r = options.client().get("/v1/history/export" + q);
+                ApiClient.Response r = api.get("/v1/history/export" + q);
                 if (out == null) {
-                    spec.commandLine().getOut().print(r.text());
-                    spec.commandLine().getOut().flush();
+                    stdout.print(r.text());
+                    stdout.flush();
                 } else {
                     write(out, r.body());
                     long rows = r.text().lines().count() - 1;
-                    spec.commandLine().getErr().printf("wrote %d records to %s%n", rows, out);
+                    options.err().printf("wrote %d records to %s%n", rows, out);
                 }
-                return 0;
             });
         }
 

@@ -3,13 +3,10 @@ package io.forewarm.cli;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,8 +19,6 @@ import java.util.concurrent.Callable;
         footer = Client.EXIT_CODES)
 final class InvokeCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
     @Mixin
     ClientOptions options;
     @Parameters(paramLabel = "NAME", description = "The function.")
@@ -36,14 +31,13 @@ final class InvokeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Client.run(spec, () -> {
+        return options.call((api, out) -> {
             byte[] payload = payload(data);
-            PrintWriter out = spec.commandLine().getOut();
             String path = "/v1/functions/" + Client.path(name) + "/invocations" + (async ? "?async=true" : "");
-            ApiClient.Response r = options.client().post(path, payload);
+            ApiClient.Response r = api.post(path, payload);
             if (async) {
                 out.println(options.json() ? r.text() : r.json().path("id").asText());
-                return 0;
+                return;
             }
             if (options.json()) {
                 ObjectNode o = ApiClient.JSON.createObjectNode();
@@ -58,11 +52,10 @@ final class InvokeCommand implements Callable<Integer> {
                 out.println(o);
             } else {
                 out.println(r.text());
-                spec.commandLine().getErr().printf("%s start: queue %s ms, init %s ms, run %s ms%n",
+                options.err().printf("%s start: queue %s ms, init %s ms, run %s ms%n",
                         r.header("X-Forewarm-Start"), r.header("X-Forewarm-Queue-Ms"),
                         r.header("X-Forewarm-Init-Ms"), r.header("X-Forewarm-Run-Ms"));
             }
-            return 0;
         });
     }
 

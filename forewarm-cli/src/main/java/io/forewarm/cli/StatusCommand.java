@@ -4,11 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
-import java.io.PrintWriter;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -19,8 +16,6 @@ import java.util.concurrent.Callable;
         footer = Client.EXIT_CODES)
 final class StatusCommand implements Callable<Integer> {
 
-    @Spec
-    CommandSpec spec;
     @Mixin
     ClientOptions options;
     @Option(names = "--window", paramLabel = "DURATION", defaultValue = "1h",
@@ -29,17 +24,15 @@ final class StatusCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        return Client.run(spec, () -> {
-            ApiClient client = options.client();
-            JsonNode res = client.get("/v1/resources").json();
-            JsonNode stats = client.get("/v1/stats?window=" + Client.path(window)).json();
-            PrintWriter out = spec.commandLine().getOut();
+        return options.call((api, out) -> {
+            JsonNode res = api.get("/v1/resources").json();
+            JsonNode stats = api.get("/v1/stats?window=" + Client.path(window)).json();
             if (options.json()) {
                 ObjectNode o = ApiClient.JSON.createObjectNode();
                 o.set("resources", res);
                 o.set("stats", stats);
                 out.println(o);
-                return 0;
+                return;
             }
             out.printf("isolation: %s (%s)%n", res.at("/isolation/backend").asText(),
                     res.at("/isolation/reason").asText());
@@ -60,7 +53,6 @@ final class StatusCommand implements Callable<Integer> {
                         s.at("/coldLatencyMillis/p50").asLong());
             }
             out.printf("(stats over the last %s)%n", stats.path("window").asText());
-            return 0;
         });
     }
 

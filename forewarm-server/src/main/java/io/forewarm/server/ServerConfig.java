@@ -51,8 +51,13 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                            String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
                            boolean namespaces, Path historyFile, Path functionsFile) {
 
-    /** A configuration key, its default and what it means (the table docs/configuration.md follows). */
-    public record Key(String name, String defaultValue, String doc) {
+    /**
+     * A configuration key: its name, default, how its value is parsed and what it means (the table
+     * docs/configuration.md follows).
+     *
+     * @param <T> what its value parses to
+     */
+    public record Key<T>(String name, String defaultValue, Function<String, T> parser, String doc) {
 
         /** The environment variable that overrides it: {@code server.max-payload} is FOREWARM_SERVER_MAX_PAYLOAD. */
         public String envName() {
@@ -60,29 +65,51 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         }
     }
 
-    /** Every key, in file order, with its default. */
-    public static final List<Key> KEYS = List.of(
-            new Key("server.host", "127.0.0.1", "address to bind; anything but loopback requires a token"),
-            new Key("server.port", "8080", "port to listen on (0: any free port)"),
-            new Key("server.token", "", "bearer token for every endpoint but /health/*; empty: none on loopback,"
-                    + " generated and printed once elsewhere"),
-            new Key("server.max-payload", "6MB", "largest request body; larger ones get 413"),
-            new Key("server.async-results", "10000", "finished asynchronous invocations kept for polling"),
-            new Key("engine.cpu", "auto", "cpu cores sandboxes may take in total (auto: this machine's)"),
-            new Key("engine.memory", "auto", "memory sandboxes may take in total, e.g. 4GB (auto: this machine's)"),
-            new Key("engine.queue-capacity", "64", "requests that may wait for capacity at once; more get 429"),
-            new Key("engine.queue-deadline", "10s", "how long a request waits for capacity before 503"),
-            new Key("engine.tick", "1s", "how often the housekeeper plans pre-warming and releases"),
-            new Key("engine.default-policy", "hybrid", "policy of functions deployed without one"),
-            new Key("sandbox.backend", "auto", "auto, cgroup-v2, cgroup-v1 or process"),
-            new Key("sandbox.cgroup-parent", "forewarm", "cgroup under which each sandbox gets its own"),
-            new Key("sandbox.scratch", "/var/tmp/forewarm", "directory under which sandboxes get scratch space"),
-            new Key("sandbox.namespaces", "true", "give workers their own namespaces where privileged"),
-            new Key("history.file", ".forewarm/history.duckdb", "DuckDB file of execution records (memory: none)"),
-            new Key("history.functions-file", ".forewarm/functions.json",
-                    "deployed functions, redeployed at start (none: forgotten at stop)"));
+    private static final Key<String> HOST = new Key<>("server.host", "127.0.0.1", Parse::host,
+            "address to bind; anything but loopback requires a token");
+    private static final Key<Integer> PORT = new Key<>("server.port", "8080", v -> Parse.range(v, 0, 65_535),
+            "port to listen on (0: any free port)");
+    private static final Key<String> TOKEN = new Key<>("server.token", "", v -> v,
+            "bearer token for every endpoint but /health/*; empty: none on loopback, generated and printed once"
+                    + " elsewhere");
+    private static final Key<Long> MAX_PAYLOAD = new Key<>("server.max-payload", "6MB",
+            v -> Parse.positive(Units.bytes(v)), "largest request body; larger ones get 413");
+    private static final Key<Integer> ASYNC_RESULTS = new Key<>("server.async-results", "10000",
+            v -> Parse.positive(Integer.parseInt(v)), "finished asynchronous invocations kept for polling");
+    private static final Key<Double> CPU = new Key<>("engine.cpu", "auto",
+            v -> v.equals("auto") ? 0.0 : Parse.positive(Double.parseDouble(v)),
+            "cpu cores sandboxes may take in total (auto: this machine's)");
+    private static final Key<Long> MEMORY = new Key<>("engine.memory", "auto",
+            v -> v.equals("auto") ? 0L : Parse.positive(Units.bytes(v)),
+            "memory sandboxes may take in total, e.g. 4GB (auto: this machine's)");
+    private static final Key<Integer> QUEUE_CAPACITY = new Key<>("engine.queue-capacity", "64",
+            v -> Parse.range(v, 0, 1_000_000), "requests that may wait for capacity at once; more get 429");
+    private static final Key<Duration> QUEUE_DEADLINE = new Key<>("engine.queue-deadline", "10s", Units::duration,
+            "how long a request waits for capacity before 503");
+    private static final Key<Duration> TICK = new Key<>("engine.tick", "1s", Units::duration,
+            "how often the housekeeper plans pre-warming and releases");
+    private static final Key<String> DEFAULT_POLICY = new Key<>("engine.default-policy", "hybrid", Parse::policy,
+            "policy of functions deployed without one");
+    private static final Key<SandboxConfig.Backend> BACKEND = new Key<>("sandbox.backend", "auto", Parse::backend,
+            "auto, cgroup-v2, cgroup-v1 or process");
+    private static final Key<String> CGROUP_PARENT = new Key<>("sandbox.cgroup-parent", "forewarm", v -> v,
+            "cgroup under which each sandbox gets its own");
+    private static final Key<Path> SCRATCH = new Key<>("sandbox.scratch", "/var/tmp/forewarm", Parse::absolute,
+            "directory under which sandboxes get scratch space");
+    private static final Key<Boolean> NAMESPACES = new Key<>("sandbox.namespaces", "true", Parse::bool,
+            "give workers their own namespaces where privileged");
+    private static final Key<Path> HISTORY_FILE = new Key<>("history.file", ".forewarm/history.duckdb",
+            v -> v.equals("memory") ? null : Path.of(v), "DuckDB file of execution records (memory: none)");
+    private static final Key<Path> FUNCTIONS_FILE = new Key<>("history.functions-file", ".forewarm/functions.json",
+            v -> v.equals("none") ? null : Path.of(v),
+            "deployed functions, redeployed at start (none: forgotten at stop)");
 
-    private static final Map<String, Key> BY_NAME = index();
+    /** Every key, in file order, with its default. */
+    public static final List<Key<?>> KEYS = List.of(HOST, PORT, TOKEN, MAX_PAYLOAD, ASYNC_RESULTS, CPU, MEMORY,
+            QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
+            HISTORY_FILE, FUNCTIONS_FILE);
+
+    private static final Map<String, Key<?>> BY_NAME = index();
 
     /** Validates what the parsers cannot (host, port range, token when bound off loopback is generated later). */
     public ServerConfig {
@@ -109,7 +136,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 sources.put(k, "file " + file);
             });
         }
-        for (Key k : KEYS) {
+        for (Key<?> k : KEYS) {
             String v = env.get(k.envName());
             if (v != null) {
                 values.put(k.name(), v);
@@ -145,24 +172,10 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
             }
         }
         Values r = new Values(values, source);
-        return new ServerConfig(
-                r.get("server.host", Values::host),
-                r.get("server.port", v -> range(Integer.parseInt(v), 0, 65_535)),
-                r.get("server.token", v -> v),
-                r.get("server.max-payload", v -> positive(Units.bytes(v))),
-                r.get("server.async-results", v -> (int) positive(Integer.parseInt(v))),
-                r.get("engine.cpu", v -> v.equals("auto") ? 0.0 : positive(Double.parseDouble(v))),
-                r.get("engine.memory", v -> v.equals("auto") ? 0L : positive(Units.bytes(v))),
-                r.get("engine.queue-capacity", v -> range(Integer.parseInt(v), 0, 1_000_000)),
-                r.get("engine.queue-deadline", Units::duration),
-                r.get("engine.tick", Units::duration),
-                r.get("engine.default-policy", Values::policy),
-                r.get("sandbox.backend", Values::backend),
-                r.get("sandbox.cgroup-parent", v -> v),
-                r.get("sandbox.scratch", Values::absolute),
-                r.get("sandbox.namespaces", Values::bool),
-                r.get("history.file", v -> v.equals("memory") ? null : Path.of(v)),
-                r.get("history.functions-file", v -> v.equals("none") ? null : Path.of(v)));
+        return new ServerConfig(r.get(HOST), r.get(PORT), r.get(TOKEN), r.get(MAX_PAYLOAD), r.get(ASYNC_RESULTS),
+                r.get(CPU), r.get(MEMORY), r.get(QUEUE_CAPACITY), r.get(QUEUE_DEADLINE), r.get(TICK),
+                r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
+                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */
@@ -209,38 +222,46 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         return historyFile == null ? HistoryOptions.inMemory() : HistoryOptions.file(historyFile);
     }
 
-    private static Map<String, Key> index() {
-        Map<String, Key> m = new LinkedHashMap<>();
+    private static Map<String, Key<?>> index() {
+        Map<String, Key<?>> m = new LinkedHashMap<>();
         KEYS.forEach(k -> m.put(k.name(), k));
         return m;
-    }
-
-    private static <T extends Number> T positive(T n) {
-        if (n.doubleValue() <= 0) {
-            throw new IllegalArgumentException("must be > 0");
-        }
-        return n;
-    }
-
-    private static int range(int n, int min, int max) {
-        if (n < min || n > max) {
-            throw new IllegalArgumentException("must be " + min + ".." + max);
-        }
-        return n;
     }
 
     /** Reads one key at a time, turning any parse failure into a message naming key, value and source. */
     private record Values(Map<String, String> values, Function<String, String> source) {
 
-        <T> T get(String key, Function<String, T> parser) {
-            String v = values.getOrDefault(key, BY_NAME.get(key).defaultValue()).strip();
+        <T> T get(Key<T> key) {
+            String v = values.getOrDefault(key.name(), key.defaultValue()).strip();
             try {
-                return parser.apply(v);
+                return key.parser().apply(v);
             } catch (RuntimeException e) {
                 String why = e instanceof NumberFormatException ? "not a number" : e.getMessage();
-                throw new IllegalArgumentException("configuration key '" + key + "' has a bad value '" + v
-                        + "' (from " + source.apply(key) + "): " + why, e);
+                throw new IllegalArgumentException("configuration key '" + key.name() + "' has a bad value '" + v
+                        + "' (from " + source.apply(key.name()) + "): " + why, e);
             }
+        }
+    }
+
+    /** The keys' parsers beyond the JDK's: each fails saying what it expected. */
+    private static final class Parse {
+
+        private Parse() {
+        }
+
+        static <T extends Number> T positive(T n) {
+            if (n.doubleValue() <= 0) {
+                throw new IllegalArgumentException("must be > 0");
+            }
+            return n;
+        }
+
+        static int range(String v, int min, int max) {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
+                throw new IllegalArgumentException("must be " + min + ".." + max);
+            }
+            return n;
         }
 
         static String host(String v) {

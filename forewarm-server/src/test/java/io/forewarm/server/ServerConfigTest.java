@@ -30,7 +30,7 @@ class ServerConfigTest {
     @Test
     void theDocumentationTableHasEveryKeyWithItsDefault() throws Exception {
         String doc = Files.readString(Path.of("../docs/configuration.md"));
-        for (ServerConfig.Key k : ServerConfig.KEYS) {
+        for (ServerConfig.Key<?> k : ServerConfig.KEYS) {
             String cell = k.defaultValue().isEmpty() ? "*(empty)*" : "`" + k.defaultValue() + "`";
             assertThat(doc).as(k.name()).contains("| `" + k.name() + "` | " + cell + " |");
         }
