@@ -2,7 +2,6 @@ package io.forewarm.engine;
 
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.ResourceVector;
-import io.forewarm.predict.Policies;
 import io.forewarm.predict.plan.Plan;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -16,7 +15,6 @@ import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The housekeeper as timelines: a hand-moved clock and explicit ticks, real sandboxes started and closed.
@@ -156,7 +154,6 @@ class HousekeeperTest {
 
     @Test
     void theHybridPolicyLearnsATimerAndServesItWarm() {
-        assumeTrue(Policies.names().contains("hybrid"), "the hybrid policy is not on this branch");
         MutableClock clock = new MutableClock(T0);
         try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
             engine.register(testFn("timer5").build(), "hybrid");
