@@ -49,4 +49,15 @@ public interface UnitPolicy {
     default long stateBytes() {
         return 16;
     }
+
+    /**
+     * Fails unless {@code nowMillis} is at or after {@code previousMillis}: every policy relies on arrivals
+     * coming in time order, and a simulator or engine that breaks it has a bug worth stopping for.
+     */
+    static void requireInOrder(String policy, String unit, long previousMillis, long nowMillis) {
+        if (nowMillis < previousMillis) {
+            throw new IllegalStateException(policy + " policy, unit " + unit + ": arrival at " + nowMillis
+                    + " ms comes before the previous one at " + previousMillis + " ms");
+        }
+    }
 }

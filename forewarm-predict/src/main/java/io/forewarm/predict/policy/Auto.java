@@ -184,9 +184,8 @@ public final class Auto implements Policy {
 
         @Override
         public Window onArrival(long now) {
-            if (arrivals > 0 && now < last) {
-                throw new IllegalStateException("auto policy, unit " + profile.id() + ": arrival at " + now
-                        + " ms before the previous one at " + last + " ms");
+            if (arrivals > 0) {
+                UnitPolicy.requireInOrder("auto", profile.id(), last, now);
             }
             if (arrivals > 0 && now > last && windows[chosen] != null) {
                 score(now);

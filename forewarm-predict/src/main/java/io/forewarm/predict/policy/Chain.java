@@ -128,9 +128,8 @@ public final class Chain implements Policy {
         @Override
         public Window onArrival(long now) {
             synchronized (Chain.this) {
-                if (arrivals > 0 && now < last) {
-                    throw new IllegalStateException("chain policy, unit " + id + ": arrival at " + now
-                            + " ms before the previous one at " + last + " ms");
+                if (arrivals > 0) {
+                    UnitPolicy.requireInOrder("chain", id, last, now);
                 }
                 long minute = Math.floorDiv(now, MINUTE);
                 boolean afterGap = arrivals == 0 || now - last >= gap * MINUTE;

@@ -88,10 +88,7 @@ public final class GreedyDual implements Policy {
 
         @Override
         public Window onArrival(long nowMillis) {
-            if (nowMillis < last) {
-                throw new IllegalStateException("greedy-dual for " + id + " saw time go back: " + nowMillis
-                        + " after " + last);
-            }
+            UnitPolicy.requireInOrder("greedy-dual", id, last, nowMillis);
             last = nowMillis;
             frequency++;
             priority = clock + frequency * costPerSize;

@@ -213,11 +213,11 @@ public final class HybridHistogram implements Policy {
 
         @Override
         public Window onArrival(long now) {
+            if (arrivals > 0) {
+                UnitPolicy.requireInOrder("hybrid", id, last, now);
+            }
             if (arrivals == 0) {
                 first = now;
-            } else if (now < last) {
-                throw new IllegalStateException("hybrid policy, unit " + id + ": arrival at " + now
-                        + " ms comes before the previous one at " + last + " ms");
             } else if (now == last) {
                 // Another invocation in the same instant: no idle time passed, the decision stands.
                 repeats++;

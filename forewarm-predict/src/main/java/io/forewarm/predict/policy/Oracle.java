@@ -40,10 +40,7 @@ public final class Oracle implements Policy {
 
             @Override
             public Window onArrival(long now) {
-                if (now < last) {
-                    throw new IllegalStateException("oracle for " + profile.id() + " saw time go back: " + now
-                            + " after " + last);
-                }
+                UnitPolicy.requireInOrder("oracle", profile.id(), last, now);
                 last = now;
                 long next = profile.foresight().nextArrivalAfter(now);
                 if (next == Long.MAX_VALUE) {

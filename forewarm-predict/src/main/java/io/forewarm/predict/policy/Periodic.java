@@ -148,9 +148,8 @@ public final class Periodic implements Policy {
 
         @Override
         public Window onArrival(long now) {
-            if (arrivals > 0 && now < last) {
-                throw new IllegalStateException("periodic policy, unit " + id + ": arrival at " + now
-                        + " ms before the previous one at " + last + " ms");
+            if (arrivals > 0) {
+                UnitPolicy.requireInOrder("periodic", id, last, now);
             }
             boolean newIdleTime = arrivals > 0 && now - last >= SAME_TICK_MILLIS;
             arrivals++;

@@ -102,9 +102,8 @@ public final class Tradeoff implements Policy {
 
         @Override
         public Window onArrival(long now) {
-            if (arrivals > 0 && now < last) {
-                throw new IllegalStateException("tradeoff policy, unit " + id + ": arrival at " + now
-                        + " ms before the previous one at " + last + " ms");
+            if (arrivals > 0) {
+                UnitPolicy.requireInOrder("tradeoff", id, last, now);
             }
             if (arrivals > 0 && now > last) {
                 // Whole minutes, at least 1: the windows are whole minutes too.
