@@ -59,6 +59,11 @@ class OrchestratorTest {
         }
     }
 
+    /** When a run started: its arrival plus the time it waited for a sandbox. */
+    private static java.time.Instant started(ExecutionRecord r) {
+        return r.arrival().plusMillis(r.queueMillis());
+    }
+
     private List<ExecutionRecord> recordsOf(Orchestrator engine, String function) {
         return rig.recordsOf(engine, function);
     }
@@ -136,7 +141,9 @@ class OrchestratorTest {
             engine.register(testFn("fifo").maxConcurrency(1).build());
             Future<InvokeResult> busy = pool.submit(() -> engine.invoke("fifo", bytes("sleep:2")));
             await(() -> engine.status().function("fifo").busy() == 1);
-            Future<?> first = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:first")).output())));
+            // The first waiter sleeps 0.3 s, so served in order the second starts 0.3 s after it; the order is
+            // read from when each run started (arrival + queue wait), not from when its caller woke up.
+            Future<?> first = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("sleep:0.3")).output())));
             await(() -> engine.status().queued() == 1);
             Future<?> second = pool.submit(() -> served.add(text(engine.invoke("fifo", bytes("echo:second"))
                     .output())));
@@ -144,7 +151,11 @@ class OrchestratorTest {
             busy.get();
             first.get();
             second.get();
-            assertThat(served).containsExactly("first", "second");
+            assertThat(served).hasSize(2).contains("second");
+            List<ExecutionRecord> byArrival = recordsOf(engine, "fifo").stream()
+                    .sorted(java.util.Comparator.comparing(ExecutionRecord::arrival)).toList();
+            assertThat(byArrival).hasSize(3);
+            assertThat(started(byArrival.get(1))).isBefore(started(byArrival.get(2)));
         } finally {
             pool.shutdownNow();
         }
