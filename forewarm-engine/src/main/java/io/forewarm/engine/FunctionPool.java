@@ -1,6 +1,7 @@
 package io.forewarm.engine;
 
 import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
@@ -22,6 +23,7 @@ final class FunctionPool {
     private final String policySpec;
     private final Policy policy;
     private final UnitPolicy unit;
+    private final KeepAliveBounds bounds;
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final Deque<LimitRule.Run> runs = new ArrayDeque<>();
     private long lastArrivalMillis = Long.MIN_VALUE;
@@ -33,9 +35,11 @@ final class FunctionPool {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int burstPeak;
 
-    FunctionPool(FunctionSpec spec, String policySpec, Policy policy, UnitPolicy unit, long coldStartGuessMillis) {
+    FunctionPool(FunctionSpec spec, String policySpec, KeepAliveBounds bounds, Policy policy, UnitPolicy unit,
+                 long coldStartGuessMillis) {
         this.spec = spec;
         this.policySpec = policySpec;
+        this.bounds = bounds;
         this.policy = policy;
         this.unit = unit;
         this.nextLimits = spec.limits();
@@ -52,6 +56,10 @@ final class FunctionPool {
 
     String policySpec() {
         return policySpec;
+    }
+
+    KeepAliveBounds bounds() {
+        return bounds;
     }
 
     /** Entries in every state but removed (removed ones leave the list). */
@@ -98,7 +106,10 @@ final class FunctionPool {
         return n;
     }
 
-    /** Records an arrival with the policy and keeps the window it returns; times never go backwards. */
+    /**
+     * Records an arrival with the policy and keeps the window it returns, within the operator's bounds; times
+     * never go backwards.
+     */
     synchronized Window arrive(long nowMillis) {
         long t = Math.max(nowMillis, lastArrivalMillis);
         if (window != null && t - lastArrivalMillis > window.loadUntilMillis()) {
@@ -106,7 +117,7 @@ final class FunctionPool {
         }
         lastArrivalMillis = t;
         synchronized (policy) { // a policy's shared state (a GreedyDual clock) is touched by every unit
-            window = unit.onArrival(t);
+            window = bounds.apply(unit.onArrival(t));
         }
         return window;
     }

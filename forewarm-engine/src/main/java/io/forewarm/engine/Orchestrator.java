@@ -3,6 +3,7 @@ package io.forewarm.engine;
 import io.forewarm.core.ExecutionRecord;
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.history.HistoryStore;
 import io.forewarm.predict.Policy;
@@ -86,13 +87,18 @@ public final class Orchestrator implements AutoCloseable {
 
     /** Registers {@code spec} with the policy {@code policySpec} (e.g. {@code fixed:10}, {@code hybrid}). */
     public void register(FunctionSpec spec, String policySpec) {
+        register(spec, policySpec, KeepAliveBounds.NONE);
+    }
+
+    /** Registers {@code spec} with the policy {@code policySpec}, its windows held within {@code bounds}. */
+    public void register(FunctionSpec spec, String policySpec, KeepAliveBounds bounds) {
         ResourceVector need = config.accounted(spec.limits());
         if (!config.capacity().fits(need)) {
             throw new IllegalArgumentException("function '" + spec.name() + "' needs " + need
                     + " per sandbox but the host capacity is " + config.capacity());
         }
         Policy policy = policies.get(policySpec);
-        FunctionPool fn = new FunctionPool(spec, policySpec, policy, policy.newUnit(UnitProfile.of(spec.name(),
+        FunctionPool fn = new FunctionPool(spec, policySpec, bounds, policy, policy.newUnit(UnitProfile.of(spec.name(),
                 need.memoryMb(), COLD_START_GUESS_MILLIS)), COLD_START_GUESS_MILLIS);
         if (!pool.add(fn)) {
             throw new IllegalArgumentException("function '" + spec.name() + "' is already registered");

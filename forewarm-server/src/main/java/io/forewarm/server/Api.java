@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.core.Window;
 import io.forewarm.engine.EngineStatus;
@@ -137,7 +138,7 @@ final class Api {
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("function spec: " + e.getMessage());
         }
-        Functions.Put put = functions.put(d.spec(), d.policy(), d.expectedVersion());
+        Functions.Put put = functions.put(d.spec(), d.policy(), null, d.expectedVersion());
         json(res, put.outcome() == Functions.Outcome.CREATED ? 201 : 200, describe(put.deployed())
                 .put("outcome", put.outcome().name().toLowerCase(java.util.Locale.ROOT)));
     }
@@ -270,7 +271,8 @@ final class Api {
                 params.put(p.length == 2 ? p[0].strip() : "value", p[p.length - 1].strip());
             }
         }
-        // the keep-alive bounds in force: the window the policy chose at the function's last arrival
+        o.set("keepAlive", keepAliveJson(d.bounds()));
+        // the window in force: what the policy chose at the function's last arrival, within those bounds
         EngineStatus.FunctionStatus f = engine.status().function(d.spec().name());
         if (f != null && f.window() != null) {
             o.putObject("window").put("prewarmMs", f.window().prewarmMillis())
@@ -288,10 +290,60 @@ final class Api {
         functions.require(name);
         JsonNode body = readJson(req);
         JsonNode p = body.get("policy");
-        if (p == null || !p.isTextual() || p.asText().isBlank()) {
+        JsonNode k = body.get("keepAlive");
+        if (p == null && k == null) {
+            throw ApiError.badRequest("model: give 'policy' (a policy spec such as \"hybrid\" or \"fixed:10\"),"
+                    + " 'keepAlive' ({\"minMs\": ..., \"maxMs\": ...}) or both");
+        }
+        if (p != null && (!p.isTextual() || p.asText().isBlank())) {
             throw ApiError.badRequest("model: 'policy' must be a policy spec such as \"hybrid\" or \"fixed:10\"");
         }
-        json(res, 200, model(functions.setPolicy(name, p.asText().strip())));
+        KeepAliveBounds bounds;
+        try {
+            bounds = k == null ? null : keepAliveBounds(k, KeepAliveBounds.NONE);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("model: " + e.getMessage());
+        }
+        json(res, 200, model(functions.setModel(name, p == null ? null : p.asText().strip(), bounds)));
+    }
+
+    /**
+     * Reads {@code {"minMs": 60000, "maxMs": 600000}} (either may be absent or null: no bound); a missing
+     * object gives {@code absent}.
+     */
+    static KeepAliveBounds keepAliveBounds(JsonNode k, KeepAliveBounds absent) {
+        if (k == null || k.isNull()) {
+            return absent;
+        }
+        if (!k.isObject()) {
+            throw new IllegalArgumentException("'keepAlive' must be an object such as {\"minMs\": 60000, \"maxMs\":"
+                    + " 600000}, got " + k);
+        }
+        k.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("minMs") && !f.equals("maxMs")) {
+                throw new IllegalArgumentException("'keepAlive' has an unknown field '" + f + "' (known: minMs,"
+                        + " maxMs)");
+            }
+        });
+        return new KeepAliveBounds(millis(k, "minMs", 0), millis(k, "maxMs", KeepAliveBounds.UNBOUNDED));
+    }
+
+    private static long millis(JsonNode k, String field, long absent) {
+        JsonNode v = k.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.canConvertToExactIntegral() || v.asLong() < 0) {
+            throw new IllegalArgumentException("'keepAlive." + field + "' must be a whole number of milliseconds"
+                    + " >= 0, got " + v);
+        }
+        return v.asLong();
+    }
+
+    /** The JSON form of {@code b}: null for an absent bound. */
+    static ObjectNode keepAliveJson(KeepAliveBounds b) {
+        ObjectNode o = MAPPER.createObjectNode().put("minMs", b.minMillis());
+        return b.maxMillis() == KeepAliveBounds.UNBOUNDED ? o.putNull("maxMs") : o.put("maxMs", b.maxMillis());
     }
 
     private void forecast(ServerRequest req, ServerResponse res) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.predict.Policies;
 
@@ -31,10 +32,11 @@ final class Functions {
      *
      * @param spec    how it runs
      * @param policy  its keep-alive / pre-warm policy spec
+     * @param bounds  the operator's bounds on the policy's windows
      * @param version 1 on creation, +1 on every change
      * @param updated when it last changed
      */
-    record Deployed(FunctionSpec spec, String policy, long version, Instant updated) {
+    record Deployed(FunctionSpec spec, String policy, KeepAliveBounds bounds, long version, Instant updated) {
     }
 
     /** What a deploy did. */
@@ -78,8 +80,9 @@ final class Functions {
             try {
                 FunctionSpec spec = SpecCodec.read(f.get("spec"), null).spec();
                 String policy = f.path("policy").asText(defaultPolicy);
-                engine.register(spec, policy);
-                deployed.put(spec.name(), new Deployed(spec, policy, f.path("version").asLong(1),
+                KeepAliveBounds bounds = Api.keepAliveBounds(f.get("keepAlive"), KeepAliveBounds.NONE);
+                engine.register(spec, policy, bounds);
+                deployed.put(spec.name(), new Deployed(spec, policy, bounds, f.path("version").asLong(1),
                         Instant.parse(f.path("updated").asText(Instant.now().toString()))));
             } catch (RuntimeException e) {
                 throw new IllegalStateException("history.functions-file " + file + ": function '" + name
@@ -99,6 +102,7 @@ final class Functions {
             ObjectNode o = arr.addObject();
             o.set("spec", SpecCodec.write(d.spec()));
             o.put("policy", d.policy());
+            o.set("keepAlive", Api.keepAliveJson(d.bounds()));
             o.put("version", d.version());
             o.put("updated", d.updated().toString());
         }
@@ -124,12 +128,12 @@ final class Functions {
     }
 
     /**
-     * Creates or updates {@code spec} with {@code policy} (null: keep the current one, or the default).
-     * {@code expectedVersion}, when given, must be the current version (0: must not exist yet).
+     * Creates or updates {@code spec} with {@code policy} and {@code bounds} (null: keep the current ones, or
+     * the defaults). {@code expectedVersion}, when given, must be the current version (0: must not exist yet).
      *
      * @throws ApiError 409 when the expected version does not match; 400 when the policy or spec is refused
      */
-    synchronized Put put(FunctionSpec spec, String policy, Long expectedVersion) {
+    synchronized Put put(FunctionSpec spec, String policy, KeepAliveBounds bounds, Long expectedVersion) {
         Deployed cur = deployed.get(spec.name());
         long version = cur == null ? 0 : cur.version();
         if (expectedVersion != null && expectedVersion != version) {
@@ -138,31 +142,36 @@ final class Functions {
                     Map.of("function", spec.name(), "version", version, "expectedVersion", expectedVersion), 0);
         }
         String p = policy != null ? policy : cur != null ? cur.policy() : defaultPolicy;
+        KeepAliveBounds b = bounds != null ? bounds : cur != null ? cur.bounds() : KeepAliveBounds.NONE;
         checkPolicy(p);
-        if (cur != null && cur.spec().equals(spec) && cur.policy().equals(p)) {
+        if (cur != null && cur.spec().equals(spec) && cur.policy().equals(p) && cur.bounds().equals(b)) {
             return new Put(Outcome.UNCHANGED, cur);
         }
         if (cur != null) {
             engine.unregister(spec.name());
         }
         try {
-            engine.register(spec, p);
+            engine.register(spec, p, b);
         } catch (IllegalArgumentException e) {
             if (cur != null) {
-                engine.register(cur.spec(), cur.policy()); // the old one stays deployed, as the refusal says
+                // the old one stays deployed, as the refusal says
+                engine.register(cur.spec(), cur.policy(), cur.bounds());
             }
             throw ApiError.badRequest(e.getMessage());
         }
-        Deployed d = new Deployed(spec, p, version + 1, Instant.now());
+        Deployed d = new Deployed(spec, p, b, version + 1, Instant.now());
         deployed.put(spec.name(), d);
         save();
         return new Put(cur == null ? Outcome.CREATED : Outcome.UPDATED, d);
     }
 
-    /** Changes only the policy of {@code name}; its sandboxes are drained and the new policy starts afresh. */
-    synchronized Deployed setPolicy(String name, String policy) {
+    /**
+     * Changes only the model of {@code name}: its policy and/or its bounds (null: keep). Its sandboxes are
+     * drained and the new policy starts afresh.
+     */
+    synchronized Deployed setModel(String name, String policy, KeepAliveBounds bounds) {
         Deployed cur = require(name);
-        return put(cur.spec(), policy, null).deployed();
+        return put(cur.spec(), policy, bounds, null).deployed();
     }
 
     /** Removes {@code name} after its busy sandboxes finish. */

@@ -273,6 +273,25 @@ class ApiTest {
         assertThat(TestServer.json(t.get("/v1/functions/mod/model")).at("/window/keepAliveMs").asLong())
                 .isEqualTo(20 * 60_000L);
         assertError(t.get("/v1/functions/ghost/forecast"), 404, "not_found");
+
+        // operator bounds: a 5-minute cap on fixed:20, kept when only the policy changes afterwards
+        HttpResponse<String> capped = t.put("/v1/functions/mod/model",
+                Map.of("keepAlive", Map.of("maxMs", 300_000)));
+        assertThat(capped.statusCode()).as(capped.body()).isEqualTo(200);
+        assertThat(TestServer.json(capped).at("/keepAlive/maxMs").asLong()).isEqualTo(300_000);
+        assertThat(TestServer.json(capped).at("/policy").asText()).isEqualTo("fixed:20");
+        t.post("/v1/functions/mod/invocations", new byte[] {2});
+        assertThat(TestServer.json(t.get("/v1/functions/mod/forecast")).at("/window/keepAliveMs").asLong())
+                .isEqualTo(300_000);
+        JsonNode repoliced = TestServer.json(t.put("/v1/functions/mod/model", Map.of("policy", "fixed:30")));
+        assertThat(repoliced.at("/keepAlive/maxMs").asLong()).isEqualTo(300_000);
+        assertThat(repoliced.at("/keepAlive/minMs").asLong()).isZero();
+        assertError(t.put("/v1/functions/mod/model", Map.of("keepAlive", Map.of("minMs", -1))), 400, "bad_request");
+        assertError(t.put("/v1/functions/mod/model", Map.of("keepAlive", Map.of("minMs", 9, "maxMs", 5))), 400,
+                "bad_request");
+        assertError(t.put("/v1/functions/mod/model", Map.of("keepAlive", Map.of("minutes", 5))), 400,
+                "bad_request");
+        assertError(t.put("/v1/functions/mod/model", Map.of("keepAlive", "long")), 400, "bad_request");
         t.delete("/v1/functions/mod");
     }
 

@@ -22,12 +22,16 @@ class FunctionsFileTest {
                     .statusCode()).isEqualTo(201);
             assertThat(t.put("/v1/functions/kept", TestServer.echoSpec("kept").put("maxConcurrency", 2))
                     .statusCode()).isEqualTo(200);
+            assertThat(t.put("/v1/functions/kept/model", Map.of("keepAlive", Map.of("minMs", 60_000)))
+                    .statusCode()).isEqualTo(200);
             t.put("/v1/functions/gone", TestServer.echoSpec("gone"));
             t.delete("/v1/functions/gone");
         }
         try (TestServer t = new TestServer(flags)) {
             JsonNode kept = TestServer.json(t.get("/v1/functions/kept"));
-            assertThat(kept.get("version").asLong()).isEqualTo(2);
+            assertThat(kept.get("version").asLong()).isEqualTo(3);
+            assertThat(TestServer.json(t.get("/v1/functions/kept/model")).at("/keepAlive/minMs").asLong())
+                    .isEqualTo(60_000);
             assertThat(kept.get("policy").asText()).isEqualTo("fixed:7");
             assertThat(kept.get("maxConcurrency").asInt()).isEqualTo(2);
             assertThat(t.get("/v1/functions/gone").statusCode()).isEqualTo(404);
