@@ -33,6 +33,7 @@ public final class Main {
         cli.setOut(out);
         cli.setErr(err);
         cli.setExpandAtFiles(false); // `invoke NAME --data @file` means the file's bytes, not picocli's argument file
+        SimulateCommand.listPolicies(cli.getSubcommands().get("simulate"));
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof IllegalArgumentException || e instanceof java.io.IOException) {
                 cmd.getErr().println("forewarm: " + e.getMessage());

@@ -1,5 +1,6 @@
 package io.forewarm.cli;
 
+import io.forewarm.predict.Policies;
 import io.forewarm.sim.PolicyResult;
 import io.forewarm.sim.Simulation;
 import io.forewarm.sim.Sweep;
@@ -8,6 +9,7 @@ import io.forewarm.sim.report.SweepPlot;
 import io.forewarm.sim.trace.Trace;
 import io.forewarm.sim.trace.TraceFormats;
 import io.forewarm.sim.trace.Unit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -24,11 +26,17 @@ import java.util.concurrent.Callable;
  * {@code forewarm simulate}: replays a trace against keep-alive and pre-warm policies. Its flags and its
  * JSON output are a stable contract (change them only additively).
  */
-@Command(name = "simulate", sortOptions = false,
+@Command(name = "simulate", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Replay a trace against keep-alive and pre-warm policies and compare cold starts with "
-                + "wasted memory.", "Policies: none, fixed:K, hybrid[:k=v,...], greedy-dual, oracle "
-                + "(parameters after a colon)."})
+                + "wasted memory."})
 final class SimulateCommand implements Callable<Integer> {
+
+    /** Adds the registered policies to the help (a plug-in such as {@code lstm} appears when it is present). */
+    static void listPolicies(CommandLine simulate) {
+        var usage = simulate.getCommandSpec().usageMessage();
+        usage.description(usage.description()[0], "Policies: " + String.join(", ", Policies.names())
+                + " (parameters after a colon, e.g. fixed:10, hybrid:range=240, auto:cold=64).");
+    }
 
     /** Output formats. */
     enum Output { table, csv, json }
