@@ -64,9 +64,9 @@ final class ServeCommand implements Callable<Integer> {
             server.close();
             stopped.countDown();
         }, "forewarm-shutdown"));
-        out.printf("forewarm serving on %s (isolation: %s; history: %s)%n", server.uri(),
+        out.printf("forewarm serving on %s (isolation: %s; history: %s)%ndashboard: %s%n", server.uri(),
                 server.engine().status().isolationBackend(),
-                cfg.historyFile() == null ? "in memory" : cfg.historyFile());
+                cfg.historyFile() == null ? "in memory" : cfg.historyFile(), server.uri().resolve("/dashboard"));
         if (server.tokenGenerated()) {
             out.printf("token (shown once; clients send it as 'Authorization: Bearer <token>' or FOREWARM_TOKEN):"
                     + "%n  %s%n", server.token());
@@ -76,7 +76,8 @@ final class ServeCommand implements Callable<Integer> {
             out.printf("%nThe demo is done; the server keeps serving. Try:%n"
                     + "  ./forewarm status%n  ./forewarm fn list%n  ./forewarm invoke bursty --data hello%n"
                     + "  curl -s %s/v1/resources%n  curl -s %s/metrics | grep forewarm_invocations_total%n"
-                    + "Stop with Ctrl-C.%n", server.uri(), server.uri());
+                    + "  the dashboard in a browser: %s%n"
+                    + "Stop with Ctrl-C.%n", server.uri(), server.uri(), server.uri().resolve("/dashboard"));
         }
         out.flush();
         stopped.await();

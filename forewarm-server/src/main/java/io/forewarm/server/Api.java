@@ -82,7 +82,7 @@ final class Api {
     /** Adds every route, the auth filter and the error handlers to {@code r}. */
     void routes(HttpRouting.Builder r) {
         r.addFilter((chain, req, res) -> {
-            if (token == null || req.path().path().startsWith("/health/") || authorized(req)) {
+            if (token == null || isPublic(req.path().path()) || authorized(req)) {
                 chain.proceed();
             } else {
                 res.header(HeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"forewarm\"");
@@ -94,7 +94,9 @@ final class Api {
                 .get("/health/ready", (req, res) -> json(res, ready.getAsBoolean() ? 200 : 503,
                         Map.of("status", ready.getAsBoolean() ? "UP" : "DOWN")))
                 .get("/metrics", this::metrics)
-                .get("/openapi", this::openapi)
+                .get("/openapi", (req, res) -> resource(res, "openapi.yaml", "application/yaml"))
+                .get("/dashboard", (req, res) -> resource(res, "dashboard.html", "text/html; charset=utf-8"))
+                .get("/", (req, res) -> res.status(302).header(HeaderNames.LOCATION, "/dashboard").send())
                 .get("/v1/functions", (req, res) -> json(res, 200, Map.of("functions",
                         functions.list().stream().map(Api::describe).toList())))
                 .put("/v1/functions/{name}", this::putFunction)
@@ -439,13 +441,22 @@ final class Api {
         res.header(HeaderNames.CONTENT_TYPE, metrics.contentType()).send(buf.toByteArray());
     }
 
-    private void openapi(ServerRequest req, ServerResponse res) throws IOException {
-        try (InputStream in = Api.class.getResourceAsStream("openapi.yaml")) {
+    /** Sends one of the server's bundled files. */
+    private static void resource(ServerResponse res, String name, String contentType) throws IOException {
+        try (InputStream in = Api.class.getResourceAsStream(name)) {
             if (in == null) {
-                throw new IllegalStateException("openapi.yaml is missing from the server's resources");
+                throw new IllegalStateException(name + " is missing from the server's resources");
             }
-            res.header(HeaderNames.CONTENT_TYPE, "application/yaml").send(in.readAllBytes());
+            res.header(HeaderNames.CONTENT_TYPE, contentType).send(in.readAllBytes());
         }
+    }
+
+    /**
+     * Paths served without the token: health checks for probes, and the dashboard page, which holds no data
+     * (its API calls carry the token).
+     */
+    static boolean isPublic(String path) {
+        return path.startsWith("/health/") || path.equals("/dashboard") || path.equals("/");
     }
 
     // ---- helpers ----

@@ -348,7 +348,7 @@ class ApiTest {
                 "GET /v1/functions/{name}", "DELETE /v1/functions/{name}", "POST /v1/functions/{name}/invocations",
                 "GET /v1/invocations/{id}", "GET /v1/functions/{name}/model", "PUT /v1/functions/{name}/model",
                 "GET /v1/functions/{name}/forecast", "GET /v1/resources", "GET /v1/stats", "GET /v1/history/export",
-                "GET /metrics", "GET /health/live", "GET /health/ready", "GET /openapi");
+                "GET /metrics", "GET /health/live", "GET /health/ready", "GET /openapi", "GET /dashboard", "GET /");
     }
 
     @Test

@@ -29,6 +29,11 @@ class AuthTest {
                     .isEqualTo(401);
             assertThat(t.send(HttpRequest.newBuilder(t.server.uri().resolve("/health/ready"))).statusCode())
                     .isEqualTo(200);
+            // the dashboard page holds no data: it loads without the token, and its API calls need it
+            assertThat(t.send(HttpRequest.newBuilder(t.server.uri().resolve("/dashboard"))).statusCode())
+                    .isEqualTo(200);
+            assertThat(t.send(HttpRequest.newBuilder(t.server.uri().resolve("/v1/stats"))).statusCode())
+                    .isEqualTo(401);
             assertThat(t.get("/v1/resources").statusCode()).isEqualTo(200);
         }
     }
