@@ -3,6 +3,7 @@ package io.forewarm.engine;
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.predict.plan.Plan;
+import io.forewarm.predict.plan.Planner;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -44,34 +45,41 @@ class HousekeeperTest {
     void releasesBeforeThePrewarmWindowPrewarmsInsideItAndReleasesAfterIt() {
         MutableClock clock = new MutableClock(T0);
         try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
-            engine.register(testFn("periodic").build(), "test-window:from=60000,keep=60000");
+            engine.register(testFn("periodic").build(), "test-window:from=180000,keep=60000");
 
             // t = 0: the arrival runs cold and leaves one idle sandbox.
             assertThat(engine.invoke("periodic", bytes("echo:x")).cold()).isTrue();
             assertThat(warm(engine, "periodic")).isEqualTo(1);
 
-            // t = 1 s: the window opens in a minute; idling through the gap is waste.
-            Housekeeper.Round early = engine.tick(clock.advance(Duration.ofSeconds(1)));
+            // t = 1 s: still the arrival's minute, where more calls belong to the same event: held, not released.
+            Housekeeper.Round held = engine.tick(clock.advance(Duration.ofSeconds(1)));
+            assertThat(held.plan().releases()).isEmpty();
+            assertThat(held.plan().keeps()).extracting(Plan.Keep::loadUntilMillis)
+                    .containsExactly(T0.toEpochMilli() + Planner.SAME_EVENT_MILLIS);
+            assertThat(warm(engine, "periodic")).isEqualTo(1);
+
+            // t = 61 s: the window opens in two minutes; idling through the gap is waste.
+            Housekeeper.Round early = engine.tick(clock.advance(Duration.ofSeconds(60)));
             assertThat(early.plan().releases()).extracting(Plan.Release::cause)
                     .containsExactly(Plan.Cause.OUTSIDE_WINDOW);
             assertThat(early.released()).isEqualTo(1);
             assertThat(warm(engine, "periodic")).isZero();
 
-            // t = 30 s: still outside, nothing to do.
-            assertThat(engine.tick(clock.advance(Duration.ofSeconds(29))).plan().actions()).isEmpty();
+            // t = 120 s: still outside, nothing to do.
+            assertThat(engine.tick(clock.advance(Duration.ofSeconds(59))).plan().actions()).isEmpty();
 
-            // t = 59 s: the window opens within cold start + tick: start one now so it is ready.
-            Housekeeper.Round opening = engine.tick(clock.advance(Duration.ofSeconds(29))).awaitPrewarms();
+            // t = 179 s: the window opens within cold start + tick: start one now so it is ready.
+            Housekeeper.Round opening = engine.tick(clock.advance(Duration.ofSeconds(59))).awaitPrewarms();
             assertThat(opening.plan().prewarms()).hasSize(1);
             assertThat(warm(engine, "periodic")).isEqualTo(1);
 
-            // t = 90 s: inside the window, the pre-warmed sandbox is kept.
+            // t = 210 s: inside the window, the pre-warmed sandbox is kept.
             Housekeeper.Round inside = engine.tick(clock.advance(Duration.ofSeconds(31)));
             assertThat(inside.plan().keeps()).hasSize(1);
             assertThat(inside.released()).isZero();
             assertThat(warm(engine, "periodic")).isEqualTo(1);
 
-            // t = 121 s: the window ended: released.
+            // t = 241 s: the window ended: released.
             Housekeeper.Round after = engine.tick(clock.advance(Duration.ofSeconds(31)));
             assertThat(after.plan().releases()).extracting(Plan.Release::cause).containsExactly(Plan.Cause.EXPIRED);
             assertThat(warm(engine, "periodic")).isZero();
@@ -83,10 +91,11 @@ class HousekeeperTest {
     void aPrewarmedSandboxServesTheNextArrivalWarm() {
         MutableClock clock = new MutableClock(T0);
         try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
-            engine.register(testFn("timer").build(), "test-window:from=60000,keep=60000");
+            engine.register(testFn("timer").build(), "test-window:from=180000,keep=60000");
             engine.invoke("timer", bytes("echo:first"));
-            engine.tick(clock.advance(Duration.ofSeconds(1)));
-            engine.tick(clock.advance(Duration.ofSeconds(58))).awaitPrewarms();
+            engine.tick(clock.advance(Duration.ofSeconds(61)));
+            assertThat(warm(engine, "timer")).isZero();
+            engine.tick(clock.advance(Duration.ofSeconds(118))).awaitPrewarms();
             clock.advance(Duration.ofSeconds(1));
             InvokeResult r = engine.invoke("timer", bytes("echo:second"));
             assertThat(r.exit()).isEqualTo(ExitKind.OK);
@@ -101,15 +110,15 @@ class HousekeeperTest {
         // Room for two 64 MB sandboxes, not three.
         EngineConfig small = TestRig.config().withCapacity(ResourceVector.of(2, 160 * TestRig.MB));
         try (Orchestrator engine = rig.engine(small, clock)) {
-            engine.register(testFn("valuable").build(), "test-window:from=60000,keep=60000,value=100");
+            engine.register(testFn("valuable").build(), "test-window:from=180000,keep=60000,value=100");
             engine.register(testFn("cheap-a").build(), "test-window:keep=600000,value=1");
             engine.register(testFn("cheap-b").build(), "test-window:keep=600000,value=2");
             engine.invoke("valuable", bytes("echo:x"));
-            engine.tick(clock.advance(Duration.ofSeconds(1))); // released until its window opens
+            engine.tick(clock.advance(Duration.ofSeconds(61))); // released until its window opens
             engine.invoke("cheap-a", bytes("echo:x"));
             engine.invoke("cheap-b", bytes("echo:x"));
 
-            Housekeeper.Round round = engine.tick(clock.advance(Duration.ofSeconds(58))).awaitPrewarms();
+            Housekeeper.Round round = engine.tick(clock.advance(Duration.ofSeconds(118))).awaitPrewarms();
             assertThat(round.plan().releases()).extracting(Plan.Release::function, Plan.Release::cause)
                     .containsExactly(tuple("cheap-a",
                             Plan.Cause.EVICTED_FOR_CAPACITY));

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.function.IntPredicate;
 
 /**
  * The one decision function of the warm pool: given a {@link PoolSnapshot} and {@code now}, which sandboxes
@@ -23,7 +24,10 @@ import java.util.List;
  *       Cause#EXPIRED});</li>
  *   <li>before a pre-warm window opens ({@code now < last + loadFrom - lead}, lead = cold-start time plus
  *       the caller's tick lookahead): release idle sandboxes ({@link Cause#OUTSIDE_WINDOW}), they would
- *       idle through the gap;</li>
+ *       idle through the gap; but not within {@link #SAME_EVENT_MILLIS} of the last arrival (the planner's
+ *       {@code holdMillis}), only keep them: the policies forecast at the resolution of a minute, so more calls
+ *       in the arrival's minute are part of the same event, and releasing between them would turn each into a
+ *       cold start (a policy with foresight knows the next arrival to the millisecond and needs no hold);</li>
  *   <li>otherwise it is inside the window: keep the idle sandboxes, and for a pre-warm window (loadFrom &gt;
  *       0, a reload was planned) start enough sandboxes that busy + starting + idle reach the recent peak
  *       concurrency (at least one). A keep-alive-only window (loadFrom = 0) keeps what ran and never
@@ -44,11 +48,21 @@ import java.util.List;
  */
 public final class Planner {
 
+    /**
+     * How long after an arrival idle sandboxes are kept even when the window says unload and pre-warm later:
+     * a minute, the resolution at which the policies forecast (Shahrad et al.'s model counts a minute with
+     * calls as one event).
+     */
+    public static final long SAME_EVENT_MILLIS = 60_000;
+
     private static final int EXPIRED = 0;
     private static final int OUTSIDE = 1;
     private static final int INSIDE = 2;
+    /** Before a pre-warm window but within the arrival's minute: keep the idle sandboxes, start none. */
+    private static final int HOLD = 3;
 
     private final boolean keeps;
+    private final long holdMillis;
 
     /** A planner that lists a {@link Keep} for every function whose idle sandboxes it keeps. */
     public Planner() {
@@ -57,7 +71,19 @@ public final class Planner {
 
     /** A planner that lists keeps only if {@code keeps} (the simulator, which ignores them, passes false). */
     public Planner(boolean keeps) {
+        this(keeps, SAME_EVENT_MILLIS);
+    }
+
+    /**
+     * A planner that lists keeps only if {@code keeps} and holds idle sandboxes {@code holdMillis} after an
+     * arrival before a pre-warm window (0 for policies with foresight).
+     */
+    public Planner(boolean keeps, long holdMillis) {
+        if (holdMillis < 0) {
+            throw new IllegalArgumentException("holdMillis must be >= 0, got " + holdMillis);
+        }
         this.keeps = keeps;
+        this.holdMillis = holdMillis;
     }
 
     /** Decides the actions for {@code snapshot} at {@code nowMillis}. */
@@ -71,7 +97,7 @@ public final class Planner {
         for (int f = 0; f < n; f++) {
             int idle = snapshot.idle(f);
             int state = state(snapshot, f, nowMillis);
-            if (state != INSIDE) {
+            if (state == EXPIRED || state == OUTSIDE) {
                 if (idle > 0) {
                     Window w = snapshot.window(f);
                     long last = snapshot.lastArrivalMillis(f);
@@ -88,7 +114,7 @@ public final class Planner {
                 continue;
             }
             Window w = snapshot.window(f);
-            if (w.loadFromMillis() > 0) {
+            if (state == INSIDE && w.loadFromMillis() > 0) {
                 int have = snapshot.busy(f) + snapshot.starting(f) + idle;
                 int want = Math.max(1, snapshot.recentPeak(f));
                 if (have < want) {
@@ -101,8 +127,9 @@ public final class Planner {
                 }
             }
             if (keeps && idle > 0) {
+                long last = snapshot.lastArrivalMillis(f);
                 kept.add(new Keep(f, snapshot.functionId(f), idle,
-                        plus(snapshot.lastArrivalMillis(f), w.loadUntilMillis())));
+                        state == HOLD ? plus(last, holdMillis) : plus(last, w.loadUntilMillis()), state == HOLD));
             }
         }
         List<Prewarm> prewarms = wantedCount == 0 ? List.of()
@@ -123,7 +150,7 @@ public final class Planner {
         if (neededBytes <= 0) {
             return List.of();
         }
-        Victims victims = Victims.all(snapshot, nowMillis, false);
+        Victims victims = Victims.all(snapshot, nowMillis, f -> true);
         List<Release> chosen = new ArrayList<>();
         long freed = 0;
         for (int v = 0; v < victims.size() && freed < neededBytes; v++) {
@@ -133,8 +160,8 @@ public final class Planner {
         return freed >= neededBytes ? chosen : List.of();
     }
 
-    /** EXPIRED, OUTSIDE or INSIDE for function {@code f} at {@code now}. */
-    private static int state(PoolSnapshot s, int f, long now) {
+    /** EXPIRED, OUTSIDE, HOLD or INSIDE for function {@code f} at {@code now}. */
+    private int state(PoolSnapshot s, int f, long now) {
         Window w = s.window(f);
         if (w == null) {
             return EXPIRED;
@@ -145,13 +172,13 @@ public final class Planner {
         }
         long lead = s.coldStartMillis(f) + s.lookaheadMillis();
         if (w.loadFromMillis() > 0 && now < plus(last, w.loadFromMillis()) - lead) {
-            return OUTSIDE;
+            return now - last < holdMillis ? HOLD : OUTSIDE;
         }
         return INSIDE;
     }
 
     /** Grants pre-warms highest value first, evicting cheaper idle sandboxes when memory is short. */
-    private static List<Prewarm> prewarms(PoolSnapshot s, long now, int[] wanted, int count, long freed,
+    private List<Prewarm> prewarms(PoolSnapshot s, long now, int[] wanted, int count, long freed,
                                           List<Release> releases) {
         Integer[] order = new Integer[count];
         double[] value = new double[count];
@@ -171,7 +198,11 @@ public final class Planner {
             while (granted < wanted[k * 2 + 1]) {
                 if (free < memory) {
                     if (victims == null) {
-                        victims = Victims.all(s, now, true);
+                        // only what this plan keeps: the rest is released anyway
+                        victims = Victims.all(s, now, g -> {
+                            int state = state(s, g, now);
+                            return state == INSIDE || state == HOLD;
+                        });
                     }
                     free += victims.evictFor(s, f, value[k], memory - free, releases);
                     if (free < memory) {
@@ -234,11 +265,11 @@ public final class Planner {
             taken = new boolean[n];
         }
 
-        /** Every idle sandbox, or with {@code keptOnly} only those the plan keeps (the rest are released). */
-        static Victims all(PoolSnapshot s, long now, boolean keptOnly) {
+        /** The idle sandboxes of the functions {@code include} accepts. */
+        static Victims all(PoolSnapshot s, long now, IntPredicate include) {
             int total = 0;
             for (int f = 0; f < s.functions(); f++) {
-                if (s.idle(f) > 0 && (!keptOnly || state(s, f, now) == INSIDE)) {
+                if (s.idle(f) > 0 && include.test(f)) {
                     total += s.idle(f);
                 }
             }
@@ -248,7 +279,7 @@ public final class Planner {
             int e = 0;
             for (int f = 0; f < s.functions(); f++) {
                 int idle = s.idle(f);
-                if (idle == 0 || (keptOnly && state(s, f, now) != INSIDE)) {
+                if (idle == 0 || !include.test(f)) {
                     continue;
                 }
                 for (int i = 0; i < idle; i++) {

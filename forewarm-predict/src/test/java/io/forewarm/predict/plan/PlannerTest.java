@@ -63,6 +63,31 @@ class PlannerTest {
     }
 
     @Test
+    void theArrivalsMinuteIsHeldBeforeAPrewarmWindowUnlessThePolicyHasForesight() {
+        // Window from 10 to 15 min; an idle sandbox at 20 s: more calls of this minute may come, keep it.
+        FunctionState f = fn("f", 0, Window.ofMinutes(10, 5), 0, 1, 0, idle(3, 300));
+        Plan at20s = planner.plan(pool(0, f), 20_000);
+        assertThat(at20s.releases()).isEmpty();
+        assertThat(at20s.prewarms()).isEmpty();
+        assertThat(at20s.keeps()).singleElement().satisfies(k -> {
+            assertThat(k.held()).isTrue();
+            assertThat(k.loadUntilMillis()).isEqualTo(Planner.SAME_EVENT_MILLIS);
+            assertThat(k.reason()).contains("held until 60000 ms");
+        });
+        // At the end of the minute it is released as outside the window.
+        assertThat(planner.plan(pool(0, f), MIN).releases()).extracting(Release::cause)
+                .containsExactly(Cause.OUTSIDE_WINDOW);
+        // An oracle knows the next arrival exactly: no hold.
+        assertThat(new Planner(true, 0).plan(pool(0, f), 20_000).releases()).extracting(Release::cause)
+                .containsExactly(Cause.OUTSIDE_WINDOW);
+        // A held sandbox can still be evicted for a more valuable pre-warm.
+        FunctionState valuable = fn("v", -10 * MIN, Window.ofMinutes(10, 5), 0, 1, 100);
+        PoolSnapshot full = PoolSnapshot.of(256 * MB, SIZE.memoryBytes(), 0, List.of(f, valuable));
+        assertThat(planner.plan(full, 20_000).releases()).extracting(Release::function, Release::cause)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("f", Cause.EVICTED_FOR_CAPACITY));
+    }
+
+    @Test
     void keepAliveNeverRecreatesASandboxThatIsGone() {
         // Inside a keep-alive window with no sandbox left (say it was evicted): nothing is started.
         FunctionState f = fn("f", 0, Window.keepAliveMinutes(10), 0, 1, 0);

@@ -61,7 +61,7 @@ public final class FleetModel {
 
     private final Policy policy;
     private final FleetOptions options;
-    private final Planner planner = new Planner(false);
+    private final Planner planner;
     private final List<Pool> pools = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
     private final PriorityQueue<Event> queue = new PriorityQueue<>();
@@ -87,6 +87,7 @@ public final class FleetModel {
     private FleetModel(Policy policy, FleetOptions options, int firstMinute, int minutes) {
         this.policy = policy;
         this.options = options;
+        this.planner = new Planner(false, policy.needsForesight() ? 0 : Planner.SAME_EVENT_MILLIS);
         this.capacity = options.capacityBytes();
         this.scoreFrom = options.scoreFromMinute() == Integer.MIN_VALUE ? Long.MIN_VALUE
                 : options.scoreFromMinute() * MINUTE;
