@@ -194,6 +194,12 @@ public final class Signals {
         byName.put(signal.name(), new Entry(signal));
     }
 
+    /** Registers {@code signal} unless one of its name exists; false (and nothing changed) if one does. */
+    public boolean add(Signal signal) {
+        requireNotNone();
+        return byName.putIfAbsent(signal.name(), new Entry(signal)) == null;
+    }
+
     /** Replaces the signal named {@code name} by {@code change} applied to it; false if there is none. */
     public boolean update(String name, UnaryOperator<Signal> change) {
         requireNotNone();

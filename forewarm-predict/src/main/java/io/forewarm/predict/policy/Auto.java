@@ -322,7 +322,7 @@ public final class Auto implements Policy {
         public long stateBytes() {
             long bytes = HeapBytes.object(6, 3, 2, 0) + HeapBytes.array(models.length, 4) * 2
                     + HeapBytes.array(models.length, 8) * 2 + HeapBytes.array(recent.length, 8)
-                    + detector.heapBytes();
+                    + detector.heapBytes() + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
             for (UnitPolicy m : models) {
                 bytes += m.stateBytes();
             }

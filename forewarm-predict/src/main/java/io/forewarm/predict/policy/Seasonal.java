@@ -220,7 +220,7 @@ public final class Seasonal implements Policy {
         @Override
         public long stateBytes() {
             return HeapBytes.object(4, 3, 3, 0) + HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4)
-                    + HeapBytes.object(0, 0, 2, 0) + HeapBytes.object(4, 1, 3, 0);
+                    + HeapBytes.object(0, 0, 2, 0) + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
         }
     }
 }
