@@ -11,8 +11,11 @@ import io.forewarm.engine.EngineStatus;
 import io.forewarm.engine.InvokeResult;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.engine.Rejection;
+import io.forewarm.engine.Training;
 import io.forewarm.history.HistoryStore;
 import io.forewarm.history.TraceCsvExport;
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Signals;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -37,6 +40,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
@@ -285,10 +289,10 @@ final class Api {
         } else {
             o.putNull("window");
         }
-        o.set("training", f == null ? training(io.forewarm.engine.Training.NEVER) : training(f.training()));
+        o.set("training", f == null ? training(Training.NEVER) : training(f.training()));
         o.set("signals", signalReasons(d.spec().name(), d.policy(), System.currentTimeMillis()));
         ArrayNode known = o.putArray("available");
-        io.forewarm.predict.Policies.names().forEach(known::add);
+        Policies.names().forEach(known::add);
         return o;
     }
 
@@ -339,13 +343,13 @@ final class Api {
 
     private void createSignal(ServerRequest req, ServerResponse res) {
         JsonNode body = readJson(req);
-        io.forewarm.predict.Signals.Signal s;
+        Signals.Signal s;
         try {
             s = SignalCodec.read(body);
         } catch (IllegalArgumentException e) {
             throw ApiError.badRequest("signal: " + e.getMessage());
         }
-        for (String fn : new java.util.TreeSet<>(s.units())) {
+        for (String fn : new TreeSet<>(s.units())) {
             if (functions.get(fn) == null) {
                 throw new ApiError(400, "bad_request", "signal '" + s.name() + "': function '" + fn
                         + "' is not deployed", Map.of("signal", s.name(), "function", fn), 0);
@@ -367,7 +371,7 @@ final class Api {
     }
 
     private void signalEvents(ServerRequest req, ServerResponse res) {
-        io.forewarm.predict.Signals.Signal current = signal(name(req));
+        Signals.Signal current = signal(name(req));
         if (!SignalCodec.takesEvents(current)) {
             throw new ApiError(409, "conflict", "signal '" + current.name() + "' is a " + SignalCodec.kind(current)
                     + " signal; only feed and activity signals take events",
@@ -384,8 +388,8 @@ final class Api {
         json(res, 200, SignalCodec.write(signal(current.name()), System.currentTimeMillis()));
     }
 
-    private io.forewarm.predict.Signals.Signal signal(String name) {
-        io.forewarm.predict.Signals.Signal s = engine.signals().get(name);
+    private Signals.Signal signal(String name) {
+        Signals.Signal s = engine.signals().get(name);
         if (s == null) {
             throw ApiError.notFound("signal", name);
         }
@@ -394,9 +398,9 @@ final class Api {
 
     /** Why each signal of {@code function} matters now, in words, with its next event or activity factor. */
     private ArrayNode signalReasons(String function, String policy, long now) {
-        boolean used = io.forewarm.predict.Policies.create(policy).usesSignals();
+        boolean used = Policies.create(policy).usesSignals();
         ArrayNode out = MAPPER.createArrayNode();
-        for (io.forewarm.predict.Signals.Signal s : engine.signals().of(function)) {
+        for (Signals.Signal s : engine.signals().of(function)) {
             ObjectNode x = out.addObject();
             String kind = SignalCodec.kind(s);
             x.put("signal", s.name()).put("kind", kind).put("used", used);
@@ -425,7 +429,7 @@ final class Api {
         return out;
     }
 
-    private static ObjectNode training(io.forewarm.engine.Training t) {
+    private static ObjectNode training(Training t) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("lastTrainedAt", t.atMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(t.atMillis()).toString());
         o.put("reason", t.reason().name().toLowerCase(Locale.ROOT));

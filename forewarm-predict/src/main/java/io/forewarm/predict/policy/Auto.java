@@ -4,6 +4,8 @@ import io.forewarm.core.Window;
 import io.forewarm.predict.Policies;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
+import io.forewarm.predict.SignalWindow;
+import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -30,10 +32,10 @@ import java.util.Map;
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
  * arrivals, so stale histograms and periods do not linger.
  *
- * <p>External {@link io.forewarm.predict.Signals}: the candidates that use them see them (the default
+ * <p>External {@link Signals}: the candidates that use them see them (the default
  * {@code seasonal}); whichever candidate is chosen, the unit's window is widened to load the sandbox from
  * {@code lead} minutes (or a signal's own lead, if longer) before a scheduled event to {@code lead} after it,
- * also between arrivals when the host ticks ({@link io.forewarm.predict.SignalWindow}).
+ * also between arrivals when the host ticks ({@link SignalWindow}).
  *
  * <p>New models join through the registry: {@code models=hybrid+periodic+lstm} names any registered policy;
  * a candidate's own parameters are separated by {@code /} ({@code models=tradeoff:cold=8/rent=0.5+periodic}).
@@ -85,11 +87,11 @@ public final class Auto implements Policy {
     private final Map<UnitPolicy, Unit> owners = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private final double switchLead;
-    private final io.forewarm.predict.Signals signals;
+    private final Signals signals;
     private final long signalLeadMillis;
 
     private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
-                 int retrain, double switchLead, io.forewarm.predict.Signals signals, long signalLeadMillis) {
+                 int retrain, double switchLead, Signals signals, long signalLeadMillis) {
         this.switchLead = switchLead;
         this.signals = signals;
         this.signalLeadMillis = signalLeadMillis;
@@ -163,11 +165,11 @@ public final class Auto implements Policy {
         private int chosen;
         private int drifts;
         private long last = Long.MIN_VALUE;
-        private final io.forewarm.predict.SignalWindow scheduled;
+        private final SignalWindow scheduled;
 
         Unit(UnitProfile profile) {
             this.profile = profile;
-            this.scheduled = new io.forewarm.predict.SignalWindow(signals, profile.id(), signalLeadMillis,
+            this.scheduled = new SignalWindow(signals, profile.id(), signalLeadMillis,
                     signalLeadMillis);
             this.price = Tradeoff.priceInMinutes(coldGbMinutes, profile);
             int n = candidates.size();
