@@ -31,7 +31,7 @@ class SignalCommandTest {
                 "engine.cpu", "2", "engine.memory", "2GB", "engine.default-policy", "seasonal",
                 "sandbox.cgroup-parent", "forewarm-cli-signal-test",
                 "sandbox.scratch", "/var/tmp/forewarm-cli-signal-test-scratch", "history.file", "memory",
-                "history.functions-file", "none")));
+                "history.functions-file", "none", "history.signals-file", "none")));
         url = server.uri().toString();
     }
 

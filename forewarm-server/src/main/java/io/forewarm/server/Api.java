@@ -64,17 +64,19 @@ final class Api {
     private final Orchestrator engine;
     private final HistoryStore history;
     private final Functions functions;
+    private final SignalStore signals;
     private final AsyncInvocations async;
     private final Metrics metrics;
     private final long maxPayload;
     private final byte[] token;
     private final BooleanSupplier ready;
 
-    Api(Orchestrator engine, HistoryStore history, Functions functions, AsyncInvocations async, Metrics metrics,
-        long maxPayload, String token, BooleanSupplier ready) {
+    Api(Orchestrator engine, HistoryStore history, Functions functions, SignalStore signals, AsyncInvocations async,
+        Metrics metrics, long maxPayload, String token, BooleanSupplier ready) {
         this.engine = engine;
         this.history = history;
         this.functions = functions;
+        this.signals = signals;
         this.async = async;
         this.metrics = metrics;
         this.maxPayload = maxPayload;
@@ -355,7 +357,7 @@ final class Api {
                         + "' is not deployed", Map.of("signal", s.name(), "function", fn), 0);
             }
         }
-        if (!engine.signals().add(s)) {
+        if (!signals.add(s)) {
             throw new ApiError(409, "conflict", "signal '" + s.name() + "' exists; delete it first to replace it",
                     Map.of("signal", s.name()), 0);
         }
@@ -364,7 +366,7 @@ final class Api {
     }
 
     private void deleteSignal(ServerRequest req, ServerResponse res) {
-        if (!engine.signals().remove(name(req))) {
+        if (!signals.remove(name(req))) {
             throw ApiError.notFound("signal", name(req));
         }
         res.status(204).send();
@@ -379,7 +381,7 @@ final class Api {
         }
         JsonNode body = readJson(req);
         try {
-            if (!engine.signals().update(current.name(), SignalCodec.events(current, body))) {
+            if (!signals.update(current.name(), SignalCodec.events(current, body))) {
                 throw ApiError.notFound("signal", current.name()); // deleted meanwhile
             }
         } catch (IllegalArgumentException e) {

@@ -47,11 +47,13 @@ import java.util.function.Function;
  * @param namespaces      whether workers get their own namespaces where privileged
  * @param historyFile     the DuckDB history file (null: in memory)
  * @param functionsFile   where deployed functions are kept across restarts (null: nowhere)
+ * @param signalsFile     where registered signals are kept across restarts (null: nowhere)
  */
 public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
                            long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
                            Duration retrainInterval, Duration retrainHistory, String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
-                           boolean namespaces, Path historyFile, Path functionsFile) {
+                           boolean namespaces, Path historyFile, Path functionsFile,
+                           Path signalsFile) {
 
     /**
      * A configuration key: its name, default, how its value is parsed and what it means (the table
@@ -111,11 +113,14 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     private static final Key<Path> FUNCTIONS_FILE = new Key<>("history.functions-file", ".forewarm/functions.json",
             v -> v.equals("none") ? null : Path.of(v),
             "deployed functions, redeployed at start (none: forgotten at stop)");
+    private static final Key<Path> SIGNALS_FILE = new Key<>("history.signals-file", ".forewarm/signals.json",
+            v -> v.equals("none") ? null : Path.of(v),
+            "registered signals, registered again at start (none: forgotten at stop)");
 
     /** Every key, in file order, with its default. */
     public static final List<Key<?>> KEYS = List.of(HOST, PORT, TOKEN, MAX_PAYLOAD, ASYNC_RESULTS, CPU, MEMORY,
             QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, RETRAIN_INTERVAL, RETRAIN_HISTORY, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
-            HISTORY_FILE, FUNCTIONS_FILE);
+            HISTORY_FILE, FUNCTIONS_FILE, SIGNALS_FILE);
 
     private static final Map<String, Key<?>> BY_NAME = index();
 
@@ -183,7 +188,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         return new ServerConfig(r.get(HOST), r.get(PORT), r.get(TOKEN), r.get(MAX_PAYLOAD), r.get(ASYNC_RESULTS),
                 r.get(CPU), r.get(MEMORY), r.get(QUEUE_CAPACITY), r.get(QUEUE_DEADLINE), r.get(TICK),
                 r.get(RETRAIN_INTERVAL), r.get(RETRAIN_HISTORY), r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
-                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE));
+                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */
@@ -199,14 +204,14 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, token, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
                 queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
-                namespaces, historyFile, functionsFile);
+                namespaces, historyFile, functionsFile, signalsFile);
     }
 
     /** This configuration with another token. */
     public ServerConfig withToken(String t) {
         return new ServerConfig(host, port, t, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
                 queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
-                namespaces, historyFile, functionsFile);
+                namespaces, historyFile, functionsFile, signalsFile);
     }
 
     /** The engine's configuration: this budget (or the machine's), queue and tick, engine defaults otherwise. */

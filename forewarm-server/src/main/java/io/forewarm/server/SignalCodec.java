@@ -166,8 +166,24 @@ final class SignalCodec {
         };
     }
 
-    /** The JSON form of {@code s} as of {@code now}, with its next event (or current activity factor). */
+    /** The JSON form of {@code s} as of {@code now}: {@link #body} with its next event (or activity factor now). */
     static ObjectNode write(Signals.Signal s, long now) {
+        ObjectNode o = body(s);
+        if (s.activity() != null) {
+            o.put("factorNow", s.activity().factorAt(now));
+            return o;
+        }
+        if (s.schedule() instanceof Feed f && f.periodMillis() == 0) {
+            ((ObjectNode) o.get("spec")).put("inferredPeriod", f.period() > 0
+                    ? Units.duration(Duration.ofMillis(f.period())) : null);
+        }
+        long next = s.schedule().nextAfter(now);
+        o.put("next", next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next).toString());
+        return o;
+    }
+
+    /** The JSON form that {@link #read} reads back as {@code s}: name, kind, functions, lead and spec. */
+    static ObjectNode body(Signals.Signal s) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("name", s.name());
         o.put("kind", kind(s));
@@ -183,7 +199,6 @@ final class SignalCodec {
                 levels.add(l);
             }
             o.set("spec", spec);
-            o.put("factorNow", a.factorAt(now));
             return o;
         }
         o.put("lead", Units.duration(Duration.ofMillis(s.leadMillis())));
@@ -195,9 +210,6 @@ final class SignalCodec {
             case Feed f -> {
                 if (f.periodMillis() > 0) {
                     spec.put("period", Units.duration(Duration.ofMillis(f.periodMillis())));
-                } else {
-                    spec.putNull("period");
-                    spec.put("inferredPeriod", f.period() > 0 ? Units.duration(Duration.ofMillis(f.period())) : null);
                 }
                 ArrayNode at = spec.putArray("arrivals");
                 for (long t : f.arrivals()) {
@@ -214,8 +226,6 @@ final class SignalCodec {
             }
         }
         o.set("spec", spec);
-        long next = s.schedule().nextAfter(now);
-        o.put("next", next == Long.MAX_VALUE ? null : Instant.ofEpochMilli(next).toString());
         return o;
     }
 

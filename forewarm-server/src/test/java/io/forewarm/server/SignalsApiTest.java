@@ -5,14 +5,18 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** {@code /v1/signals}: create, list, read, append events, delete, and how signals show in forecast and model. */
 class SignalsApiTest {
@@ -172,5 +176,40 @@ class SignalsApiTest {
         assertError(t.post("/v1/signals", "{\"name\": ".getBytes(StandardCharsets.UTF_8)), 400, "bad_request",
                 "malformed JSON");
         assertThat(TestServer.json(t.get("/v1/signals")).get("signals").findValuesAsText("name")).doesNotContain("bad");
+    }
+
+    @Test
+    void signalsAreKeptAcrossARestartInTheSignalsFile(@TempDir Path dir) throws Exception {
+        Map<String, String> files = Map.of("history.functions-file", dir.resolve("functions.json").toString(),
+                "history.signals-file", dir.resolve("signals.json").toString());
+        JsonNode before;
+        try (TestServer first = new TestServer(files)) {
+            ObjectNode spec = TestServer.commandSpec("etl", "5s", "/bin/true");
+            assertThat(first.put("/v1/functions/etl", spec).statusCode()).isEqualTo(201);
+            assertThat(first.post("/v1/signals", TestServer.write(cron("nightly", "0 3 * * *", List.of("etl")))
+                    .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+            assertThat(first.post("/v1/signals", TestServer.write(Map.of("name", "prices", "kind", "feed",
+                    "functions", List.of("etl"), "spec", Map.of("arrivals", List.of("2026-01-01T00:00:00Z"))))
+                    .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+            assertThat(first.post("/v1/signals/prices/events", "{\"at\": \"2026-01-01T01:00:00Z\"}"
+                    .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(200);
+            assertThat(first.delete("/v1/signals/nightly").statusCode()).isEqualTo(204);
+            assertThat(first.post("/v1/signals", TestServer.write(cron("nightly", "0 4 * * *", List.of("etl")))
+                    .getBytes(StandardCharsets.UTF_8)).statusCode()).isEqualTo(201);
+            before = TestServer.json(first.get("/v1/signals"));
+        }
+        try (TestServer second = new TestServer(files)) {
+            JsonNode after = TestServer.json(second.get("/v1/signals"));
+            assertThat(after.get("signals")).hasSize(2);
+            assertThat(after.findValuesAsText("expression")).containsExactly("0 4 * * *");
+            assertThat(after.get("signals").get(1).get("spec")).isEqualTo(before.get("signals").get(1).get("spec"));
+            assertThat(after.get("signals").get(1).get("spec").get("inferredPeriod").asText()).isEqualTo("1h");
+        }
+        Files.writeString(dir.resolve("signals.json"), "{\"signals\": [{\"name\": \"broken\", \"kind\": \"cron\","
+                + " \"functions\": [\"etl\"], \"spec\": {\"expression\": \"0 0 0 * *\"}}]}");
+        assertThatThrownBy(() -> new TestServer(files).close())
+                .hasMessageContaining("history.signals-file " + dir.resolve("signals.json"))
+                .hasMessageContaining("signal 'broken' cannot be registered again")
+                .hasMessageContaining("day-of-month field '0'");
     }
 }
