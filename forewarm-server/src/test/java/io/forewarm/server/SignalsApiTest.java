@@ -83,6 +83,10 @@ class SignalsApiTest {
                 .contains("warm from " + next.minusSeconds(300));
         assertThat(TestServer.json(t.get("/v1/functions/etl/model")).get("signals").get(0).get("at").asText())
                 .isEqualTo(next.toString());
+        JsonNode training = TestServer.json(t.get("/v1/functions/etl/model")).get("training");
+        assertThat(training.get("reason").asText()).isIn("none", "periodic"); // periodic once the first tick ran
+        assertThat(training.get("drift").asInt()).isZero();
+        assertThat(t.get("/metrics").body()).contains("forewarm_model_refits_total{function=\"etl\",reason=\"drift\"} 0.0");
 
         assertThat(t.delete("/v1/signals/nightly").statusCode()).isEqualTo(204);
         assertError(t.get("/v1/signals/nightly"), 404, "not_found", "unknown signal 'nightly'");
