@@ -62,7 +62,7 @@ final class FnCommand {
             try {
                 JsonNode node = m.readTree(Files.readAllBytes(file));
                 if (node == null || !node.isObject()) {
-                    throw new IllegalArgumentException(file + ": a function spec must be an object");
+                    throw new IllegalArgumentException(file + ": the file must hold an object");
                 }
                 return (ObjectNode) node;
             } catch (JsonProcessingException e) {

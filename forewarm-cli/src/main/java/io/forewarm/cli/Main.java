@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code forewarm} command. Exit codes: 0 success, 1 failure, 2 bad usage or input. */
 @Command(name = "forewarm", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Runs functions in isolated sandboxes and warms them before requests arrive.",
-        subcommands = {SimulateCommand.class, TraceCommand.class, ServeCommand.class, FnCommand.class, InvokeCommand.class, StatusCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class},
+        subcommands = {SimulateCommand.class, TraceCommand.class, ServeCommand.class, FnCommand.class, SignalCommand.class, InvokeCommand.class, StatusCommand.class, HistoryCommand.class, CommandLine.HelpCommand.class},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:success", "1:the command failed", "2:bad usage or bad input (message says which)"})
 public final class Main {

@@ -17,10 +17,12 @@ import java.time.Duration;
  * @param defaultPolicy    the policy spec of functions registered without one
  * @param limitRule        when a function's limits are raised
  * @param recordBuffer     execution records held for the history writer before new ones are dropped
+ * @param retrainInterval  how often every function's model is refitted from its recorded history (zero: never)
+ * @param retrainLookback  how much recorded history a refit replays
  */
 public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int queueCapacity, Duration queueDeadline,
                            Duration tick, Duration sampleInterval, String defaultPolicy, LimitRule limitRule,
-                           int recordBuffer) {
+                           int recordBuffer, Duration retrainInterval, Duration retrainLookback) {
 
     /** Validates every field, naming the bad one. */
     public EngineConfig {
@@ -46,15 +48,25 @@ public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int qu
         if (recordBuffer < 1) {
             throw new IllegalArgumentException("engine recordBuffer must be >= 1 but was " + recordBuffer);
         }
+        if (retrainInterval == null || retrainInterval.isNegative()) {
+            throw new IllegalArgumentException("engine retrainInterval must be >= 0 (0: never) but was "
+                    + retrainInterval);
+        }
+        if (retrainLookback == null || retrainLookback.toMinutes() < 1 || retrainLookback.toDays() > 366) {
+            throw new IllegalArgumentException("engine retrainLookback must be 1 minute to 366 days but was "
+                    + retrainLookback);
+        }
     }
 
     /**
      * The machine's cores and physical memory, 256 MB for unlimited sandboxes, 64 waiting requests for at most
-     * 10 s, a 1 s tick, 100 ms sampling, the default limit rule and the default policy of {@link EnginePolicies}.
+     * 10 s, a 1 s tick, 100 ms sampling, the default limit rule and the default policy of {@link EnginePolicies},
+     * models refitted every 6 hours from the last 14 days of history.
      */
     public static EngineConfig defaults() {
         return new EngineConfig(machine(), 256L << 20, 64, Duration.ofSeconds(10), Duration.ofSeconds(1),
-                Duration.ofMillis(100), EnginePolicies.defaultSpec(), LimitRule.DEFAULT, 100_000);
+                Duration.ofMillis(100), EnginePolicies.defaultSpec(), LimitRule.DEFAULT, 100_000,
+                Duration.ofHours(6), Duration.ofDays(14));
     }
 
     /** The cores and physical memory of this machine. */
@@ -68,31 +80,37 @@ public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int qu
     /** This config with another host budget. */
     public EngineConfig withCapacity(ResourceVector v) {
         return new EngineConfig(v, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                defaultPolicy, limitRule, recordBuffer);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
     }
 
     /** This config with another queue bound and deadline. */
     public EngineConfig withQueue(int capacityOfQueue, Duration deadline) {
         return new EngineConfig(capacity, unlimitedMemory, capacityOfQueue, deadline, tick, sampleInterval,
-                defaultPolicy, limitRule, recordBuffer);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
     }
 
     /** This config with another housekeeper tick and usage sampling interval. */
     public EngineConfig withTiming(Duration tickPeriod, Duration sampling) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tickPeriod, sampling,
-                defaultPolicy, limitRule, recordBuffer);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
     }
 
     /** This config with another default policy spec. */
     public EngineConfig withDefaultPolicy(String spec) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                spec, limitRule, recordBuffer);
+                spec, limitRule, recordBuffer, retrainInterval, retrainLookback);
     }
 
     /** This config with another limit rule. */
     public EngineConfig withLimitRule(LimitRule rule) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                defaultPolicy, rule, recordBuffer);
+                defaultPolicy, rule, recordBuffer, retrainInterval, retrainLookback);
+    }
+
+    /** This config with models refitted every {@code interval} (zero: never) from the last {@code lookback}. */
+    public EngineConfig withRetraining(Duration interval, Duration lookback) {
+        return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
+                defaultPolicy, limitRule, recordBuffer, interval, lookback);
     }
 
     /** The budget a sandbox with {@code limits} takes: its cpu quota and its memory limit (or the default). */

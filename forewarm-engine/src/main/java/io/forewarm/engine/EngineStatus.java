@@ -38,13 +38,17 @@ public record EngineStatus(List<FunctionStatus> functions, ResourceVector capaci
      * @param queued            its requests waiting for capacity
      * @param nextLimits        the limits its next sandbox gets
      * @param limitRaised       whether those are above its own
-     * @param window            the window its policy returned at the last arrival (null: none yet)
+     * @param window            the window its policy returned at the last arrival, or later for a scheduled
+     *                          signal (null: none yet)
      * @param lastArrivalMillis its last arrival ({@link Long#MIN_VALUE}: none yet)
      * @param coldStartMillis   its last measured cold start
+     * @param windowBaseMillis  when the window was set: the time it is measured from ({@link Long#MIN_VALUE}: none)
+     * @param training          when and why its model was last refitted
      */
     public record FunctionStatus(String name, String policy, int warm, int busy, int starting, int queued,
                                  ResourceVector nextLimits, boolean limitRaised, Window window,
-                                 long lastArrivalMillis, long coldStartMillis) {
+                                 long lastArrivalMillis, long coldStartMillis, long windowBaseMillis,
+                                 Training training) {
     }
 
     /** The named function's status, or null. */

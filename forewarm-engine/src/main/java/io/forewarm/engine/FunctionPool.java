@@ -6,6 +6,7 @@ import io.forewarm.core.ResourceVector;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
 
 import java.util.ArrayDeque;
 import java.util.Deque;
@@ -15,15 +16,24 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sandboxes of one function and what the engine knows about it: its policy state and the window after
- * its last arrival, its recent runs, and the limits its next sandbox gets.
+ * its last arrival (or set later for a scheduled signal), its recent runs, and the limits its next sandbox gets.
  */
 final class FunctionPool {
+
+    /** How many of the latest arrival times are kept, to replay exactly after a refit from per-minute history. */
+    static final int RECENT = 64;
 
     private final FunctionSpec spec;
     private final String policySpec;
     private final Policy policy;
-    private final UnitPolicy unit;
     private final KeepAliveBounds bounds;
+    private final UnitProfile profile;
+    private UnitPolicy unit; // replaced by a refit; guarded by this
+    private long windowBaseMillis = Long.MIN_VALUE;
+    private final long[] recent = new long[RECENT];
+    private int arrivals;
+    private int seenDrifts;
+    private volatile Training training = Training.NEVER;
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final Deque<LimitRule.Run> runs = new ArrayDeque<>();
     private long lastArrivalMillis = Long.MIN_VALUE;
@@ -35,13 +45,16 @@ final class FunctionPool {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int burstPeak;
 
-    FunctionPool(FunctionSpec spec, String policySpec, KeepAliveBounds bounds, Policy policy, UnitPolicy unit,
+    FunctionPool(FunctionSpec spec, String policySpec, KeepAliveBounds bounds, Policy policy, UnitProfile profile,
                  long coldStartGuessMillis) {
         this.spec = spec;
         this.policySpec = policySpec;
         this.bounds = bounds;
         this.policy = policy;
-        this.unit = unit;
+        this.profile = profile;
+        synchronized (policy) {
+            this.unit = policy.newUnit(profile);
+        }
         this.nextLimits = spec.limits();
         this.coldStartMillis = coldStartGuessMillis;
     }
@@ -112,14 +125,88 @@ final class FunctionPool {
      */
     synchronized Window arrive(long nowMillis) {
         long t = Math.max(nowMillis, lastArrivalMillis);
-        if (window != null && t - lastArrivalMillis > window.loadUntilMillis()) {
+        if (window != null && t - windowBaseMillis > window.loadUntilMillis()) {
             burstPeak = inFlight.get(); // the previous window ended: a new burst starts
         }
         lastArrivalMillis = t;
+        int drifts;
         synchronized (policy) { // a policy's shared state (a GreedyDual clock) is touched by every unit
             window = bounds.apply(unit.onArrival(t));
+            drifts = unit.drifts();
+        }
+        windowBaseMillis = t;
+        recent[arrivals++ % RECENT] = t;
+        if (drifts != seenDrifts) {
+            training = training.driftsAt(t, drifts - seenDrifts);
+            seenDrifts = drifts;
         }
         return window;
+    }
+
+    /** Between arrivals: lets the policy set a new window for a scheduled signal; true if it did. */
+    synchronized boolean onSchedule(long nowMillis) {
+        Window w;
+        synchronized (policy) {
+            w = unit.onSchedule(nowMillis);
+        }
+        if (w == null) {
+            return false;
+        }
+        window = bounds.apply(w);
+        windowBaseMillis = nowMillis;
+        return true;
+    }
+
+    /** The earliest of the recent arrival times kept exactly, or {@link Long#MAX_VALUE} if none. */
+    synchronized long firstRecentMillis() {
+        return arrivals == 0 ? Long.MAX_VALUE : recent[arrivals <= RECENT ? 0 : arrivals % RECENT];
+    }
+
+    /**
+     * Replaces the policy state by a fresh one fed {@code older} arrival times (from history, before {@link
+     * #firstRecentMillis}) and then the recent arrivals kept here, and records a periodic refit at {@code now}.
+     * Holds this pool's lock throughout, so no arrival slips in between the replay and the swap.
+     */
+    synchronized void refit(long[] older, long nowMillis) {
+        long firstRecent = firstRecentMillis();
+        UnitPolicy fresh;
+        Window w = null;
+        long last = Long.MIN_VALUE;
+        synchronized (policy) {
+            fresh = policy.newUnit(profile);
+            for (long t : older) {
+                if (t < firstRecent && t >= last) {
+                    w = fresh.onArrival(t);
+                    last = t;
+                }
+            }
+            int kept = Math.min(arrivals, RECENT);
+            for (int i = arrivals - kept; i < arrivals; i++) {
+                w = fresh.onArrival(recent[i % RECENT]);
+                last = recent[i % RECENT];
+            }
+            seenDrifts = fresh.drifts();
+        }
+        unit = fresh;
+        if (w != null) {
+            window = bounds.apply(w);
+            windowBaseMillis = last;
+            lastArrivalMillis = Math.max(lastArrivalMillis, last);
+        }
+        training = training.periodicAt(nowMillis);
+    }
+
+    Policy policy() {
+        return policy;
+    }
+
+    Training training() {
+        return training;
+    }
+
+    /** When the current window was set (the time it is measured from), or {@link Long#MIN_VALUE}. */
+    synchronized long windowBaseMillis() {
+        return windowBaseMillis;
     }
 
     /** The policy's value of keeping this function's idle sandboxes at {@code nowMillis}. */

@@ -2,6 +2,7 @@ package io.forewarm.engine;
 
 import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
+import io.forewarm.predict.Signals;
 import io.forewarm.predict.plan.Plan;
 import io.forewarm.predict.plan.Planner;
 import io.forewarm.predict.plan.PoolSnapshot;
@@ -22,8 +23,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The one thread that shapes the warm pool between requests, as HikariCP's housekeeper does: every tick it
  * takes a snapshot of the pools, asks the pure {@link Planner} (the very code the simulator replays) what to
- * pre-warm and release, applies that, and retires idle sandboxes whose worker died. The decision is all in
- * the planner; this class only reads state and acts on it.
+ * pre-warm and release, applies that, and retires idle sandboxes whose worker died. Before planning it lets
+ * the policies that use external signals set a window for an upcoming scheduled event ({@link
+ * io.forewarm.predict.UnitPolicy#onSchedule}), and when the retraining timer is due it refits every model from
+ * recorded history ({@link Retraining}). The decisions are all in the policies and the planner; this class
+ * only reads state and acts on it.
  */
 public final class Housekeeper implements AutoCloseable {
 
@@ -35,8 +39,11 @@ public final class Housekeeper implements AutoCloseable {
      * @param plan      the planner's decision
      * @param released  idle sandboxes closed (planned releases that were not taken meanwhile, and dead ones)
      * @param prewarms  sandboxes being started ahead of demand; each completes when warm (or failed)
+     * @param scheduled functions whose window a scheduled signal set this tick
+     * @param refitted  functions whose model was refitted from history this tick
      */
-    public record Round(Plan plan, int released, List<CompletableFuture<?>> prewarms) {
+    public record Round(Plan plan, int released, List<CompletableFuture<?>> prewarms, int scheduled,
+                        int refitted) {
 
         /** Waits until every pre-warm of this round finished. */
         public Round awaitPrewarms() {
@@ -48,11 +55,18 @@ public final class Housekeeper implements AutoCloseable {
     private final Orchestrator engine;
     private final Duration period;
     private final Planner planner = new Planner();
+    private final Signals signals;
+    private final Retraining retraining;
+    private final Runnable flushHistory;
     private ScheduledExecutorService timer;
 
-    Housekeeper(Orchestrator engine, Duration period) {
+    Housekeeper(Orchestrator engine, Duration period, Signals signals, Retraining retraining,
+                Runnable flushHistory) {
         this.engine = engine;
         this.period = period;
+        this.signals = signals;
+        this.retraining = retraining;
+        this.flushHistory = flushHistory;
     }
 
     /** Starts ticking every period with the time of {@code clock}. */
@@ -77,6 +91,20 @@ public final class Housekeeper implements AutoCloseable {
         long nowMillis = now.toEpochMilli();
         int released = retireDead();
         List<FunctionPool> pools = engine.pool().all();
+        int refitted = 0;
+        if (retraining.due(nowMillis)) {
+            flushHistory.run(); // every finished run is in history before models learn from it
+            refitted = retraining.run(pools, nowMillis);
+            LOG.info("refitted {} of {} models from recorded history", refitted, pools.size());
+        }
+        int scheduled = 0;
+        if (!signals.isEmpty()) {
+            for (FunctionPool p : pools) {
+                if (p.policy().usesSignals() && p.onSchedule(nowMillis)) {
+                    scheduled++;
+                }
+            }
+        }
         List<List<Slot>> idle = new ArrayList<>();
         PoolSnapshot snapshot = snapshot(pools, idle, nowMillis);
         Plan plan = planner.plan(snapshot, nowMillis);
@@ -101,7 +129,7 @@ public final class Housekeeper implements AutoCloseable {
             }
             LOG.debug("{}", p.reason());
         }
-        return new Round(plan, released, List.copyOf(started));
+        return new Round(plan, released, List.copyOf(started), scheduled, refitted);
     }
 
     /** Closes idle sandboxes whose worker died while idle, before a request meets them. */
@@ -156,7 +184,8 @@ public final class Housekeeper implements AutoCloseable {
             }
             idleOut.add(idle);
             ResourceVector size = engine.pool().budget(p);
-            states.add(new PoolSnapshot.FunctionState(p.name(), p.lastArrivalMillis(), p.window(), size, busy,
+            // the planner measures the window from when it was set: the last arrival, or a scheduled signal's tick
+            states.add(new PoolSnapshot.FunctionState(p.name(), p.windowBaseMillis(), p.window(), size, busy,
                     starting, p.recentPeak(), p.retentionValue(nowMillis), p.coldStartMillis(), idleViews));
         }
         return PoolSnapshot.of(engine.pool().capacity().memoryBytes(), allocatedBytes, period.toMillis(), states);

@@ -6,7 +6,9 @@ import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.history.HistoryStore;
+import io.forewarm.history.HistoryView;
 import io.forewarm.predict.Policy;
+import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sandbox.Invocation;
 import io.forewarm.sandbox.Isolation;
@@ -48,7 +50,8 @@ public final class Orchestrator implements AutoCloseable {
     private final InstantSource clock;
     private final Recorder recorder;
     private final UsageMonitor monitor;
-    private final EnginePolicies policies = new EnginePolicies();
+    private final Signals signals = new Signals();
+    private final EnginePolicies policies = new EnginePolicies(signals);
     private final WarmPool pool;
     private final ExecutorService starters = Executors.newCachedThreadPool(r -> Thread.ofPlatform().daemon()
             .name("forewarm-prewarm").unstarted(r));
@@ -56,22 +59,41 @@ public final class Orchestrator implements AutoCloseable {
 
     /**
      * An engine that starts sandboxes with {@code factory} and hands every record to {@code history} (for
-     * instance {@code store::append}); {@code clock} stamps arrivals and drives every decision.
+     * instance {@code store::append}); {@code clock} stamps arrivals and drives every decision. Without a
+     * history to read back, models are never refitted on the retraining timer.
      */
     public Orchestrator(SandboxFactory factory, Consumer<ExecutionRecord> history, EngineConfig config,
                         InstantSource clock) {
+        this(factory, history, null, null, config, clock);
+    }
+
+    /** An engine that writes every execution record to {@code history} and refits models from it. */
+    public Orchestrator(SandboxFactory factory, HistoryStore history, EngineConfig config, InstantSource clock) {
+        this(factory, history::append, history, history::flush, config, clock);
+    }
+
+    private Orchestrator(SandboxFactory factory, Consumer<ExecutionRecord> sink, HistoryView view,
+                         Runnable flushView, EngineConfig config, InstantSource clock) {
         this.factory = factory;
         this.config = config;
         this.clock = clock;
-        this.recorder = new Recorder(history, config.recordBuffer());
+        this.recorder = new Recorder(sink, config.recordBuffer());
         this.monitor = new UsageMonitor(config.sampleInterval());
         this.pool = new WarmPool(config, clock);
-        this.housekeeper = new Housekeeper(this, config.tick());
+        Runnable flush = flushView == null ? this::flushRecords : () -> {
+            flushRecords();
+            flushView.run();
+        };
+        this.housekeeper = new Housekeeper(this, config.tick(), signals,
+                new Retraining(view, config.retrainInterval(), config.retrainLookback()), flush);
     }
 
-    /** An engine that writes every execution record to {@code history}. */
-    public Orchestrator(SandboxFactory factory, HistoryStore history, EngineConfig config, InstantSource clock) {
-        this(factory, (Consumer<ExecutionRecord>) history::append, config, clock);
+    /**
+     * The engine's external signals (scheduled events, data feeds, user activity): what is registered here
+     * reaches the policies that use them ({@code seasonal}, {@code auto}) at once.
+     */
+    public Signals signals() {
+        return signals;
     }
 
     /** Starts the housekeeper's periodic tick (tests call {@link #tick(Instant)} themselves instead). */
@@ -98,8 +120,8 @@ public final class Orchestrator implements AutoCloseable {
                     + " per sandbox but the host capacity is " + config.capacity());
         }
         Policy policy = policies.get(policySpec);
-        FunctionPool fn = new FunctionPool(spec, policySpec, bounds, policy, policy.newUnit(UnitProfile.of(spec.name(),
-                need.memoryMb(), COLD_START_GUESS_MILLIS)), COLD_START_GUESS_MILLIS);
+        FunctionPool fn = new FunctionPool(spec, policySpec, bounds, policy, UnitProfile.of(spec.name(),
+                need.memoryMb(), COLD_START_GUESS_MILLIS), COLD_START_GUESS_MILLIS);
         if (!pool.add(fn)) {
             throw new IllegalArgumentException("function '" + spec.name() + "' is already registered");
         }
@@ -304,7 +326,8 @@ public final class Orchestrator implements AutoCloseable {
                 .sorted(Comparator.comparing(FunctionPool::name))
                 .map(p -> new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
                         p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(),
-                        p.raised(), p.window(), p.lastArrivalMillis(), p.coldStartMillis()))
+                        p.raised(), p.window(), p.lastArrivalMillis(), p.coldStartMillis(), p.windowBaseMillis(),
+                        p.training()))
                 .toList();
         ResourceVector a = pool.allocated();
         Isolation iso = factory.isolation();

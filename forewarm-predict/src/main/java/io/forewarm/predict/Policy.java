@@ -60,6 +60,11 @@ public interface Policy {
         return java.util.List.of();
     }
 
+    /** Whether this policy consults external {@link Signals} (scheduled events, user activity). */
+    default boolean usesSignals() {
+        return false;
+    }
+
     /** Whether this policy needs {@link UnitProfile#foresight()} (only a simulator can give it). */
     default boolean needsForesight() {
         return false;

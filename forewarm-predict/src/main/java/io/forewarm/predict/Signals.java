@@ -1,43 +1,71 @@
 package io.forewarm.predict;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
- * External signals about a unit's future demand, registered by operators or other systems (the HTTP API
- * {@code POST /v1/signals} feeds it): scheduled events (cron-like repeating times and one-off times), data
- * feeds whose arrival triggers the unit (a repeating schedule too), and a user-activity series that scales the
- * expected load. The {@code seasonal} and {@code auto} policies consult it as features. Thread-safe; reads are
- * lock-free.
+ * External signals about units' future demand, registered by operators or other systems (the HTTP API
+ * {@code POST /v1/signals} feeds it): scheduled events ({@link Cron} expressions, one-off times), data feeds
+ * whose arrival triggers a unit ({@link Feed}: the next arrival inferred from the observed ones), and a
+ * user-activity series that scales the expected load. Each {@link Signal} is named and applies to a set of
+ * units with a lead time. The {@code seasonal} and {@code auto} policies consult it as features. Thread-safe;
+ * reads are lock-free.
  */
 public final class Signals {
 
-    /** A scheduled event or feed arrival: at {@code firstMillis}, then every {@code periodMillis} (0: once). */
-    public record Schedule(long firstMillis, long periodMillis) {
-        /** Validates the period. */
-        public Schedule {
-            if (periodMillis < 0) {
-                throw new IllegalArgumentException("schedule period must be >= 0 ms, got " + periodMillis);
-            }
-        }
-
-        /** A one-off event. */
-        public static Schedule once(long atMillis) {
-            return new Schedule(atMillis, 0);
-        }
+    /** When a scheduled signal fires next. */
+    public interface Schedule {
 
         /** The first occurrence strictly after {@code afterMillis}, or {@link Long#MAX_VALUE} if none. */
+        long nextAfter(long afterMillis);
+
+        /** A one-off event at {@code atMillis}. */
+        static Schedule once(long atMillis) {
+            return new Times(new long[] {atMillis});
+        }
+
+        /** At {@code firstMillis}, then every {@code periodMillis} (which must be > 0). */
+        static Schedule every(long firstMillis, long periodMillis) {
+            if (periodMillis <= 0) {
+                throw new IllegalArgumentException("schedule period must be > 0 ms, got " + periodMillis);
+            }
+            return after -> after < firstMillis ? firstMillis
+                    : firstMillis + ((after - firstMillis) / periodMillis + 1) * periodMillis;
+        }
+    }
+
+    /** One-off events at the given times (sorted on creation). */
+    public record Times(long[] atMillis) implements Schedule {
+        /** Sorts a copy of the times; there must be at least one. */
+        public Times {
+            if (atMillis.length == 0) {
+                throw new IllegalArgumentException("one-off schedule has no times");
+            }
+            atMillis = atMillis.clone();
+            Arrays.sort(atMillis);
+        }
+
+        @Override
+        public long[] atMillis() {
+            return atMillis.clone();
+        }
+
+        @Override
         public long nextAfter(long afterMillis) {
-            if (afterMillis < firstMillis) {
-                return firstMillis;
+            int i = Arrays.binarySearch(atMillis, afterMillis);
+            int next = i >= 0 ? i + 1 : -i - 1;
+            while (next < atMillis.length && atMillis[next] <= afterMillis) {
+                next++; // past duplicates of afterMillis
             }
-            if (periodMillis == 0) {
-                return Long.MAX_VALUE;
-            }
-            long k = (afterMillis - firstMillis) / periodMillis + 1;
-            return firstMillis + k * periodMillis;
+            return next < atMillis.length ? atMillis[next] : Long.MAX_VALUE;
         }
     }
 
@@ -62,6 +90,11 @@ public final class Signals {
             levels = levels.clone();
         }
 
+        @Override
+        public double[] levels() {
+            return levels.clone();
+        }
+
         /** The level at {@code atMillis} relative to the series' mean, or 1 where the series says nothing. */
         public double factorAt(long atMillis) {
             return factorAt(atMillis, mean());
@@ -76,6 +109,13 @@ public final class Signals {
             return sum / levels.length;
         }
 
+        /** This series with {@code more} levels appended after its last one. */
+        public Activity append(double[] more) {
+            double[] all = Arrays.copyOf(levels, levels.length + more.length);
+            System.arraycopy(more, 0, all, levels.length, more.length);
+            return new Activity(startMillis, stepMillis, all);
+        }
+
         private double factorAt(long atMillis, double mean) {
             long i = Math.floorDiv(atMillis - startMillis, stepMillis);
             if (i < 0 || i >= levels.length || mean == 0) {
@@ -85,50 +125,167 @@ public final class Signals {
         }
     }
 
+    /**
+     * A named signal for some units: a {@link Schedule} (the units are needed from {@code leadMillis} before
+     * each occurrence) or an {@link Activity} series (scales their expected load), exactly one of the two.
+     *
+     * @param name       its unique name
+     * @param units      the units (functions) it applies to
+     * @param leadMillis how long before a scheduled event the sandbox should be warm
+     * @param schedule   when it fires, or null for an activity series
+     * @param activity   the activity series, or null for a schedule
+     */
+    public record Signal(String name, Set<String> units, long leadMillis, Schedule schedule, Activity activity) {
+        /** Validates the parts, naming the signal. */
+        public Signal {
+            if (name == null || name.isBlank()) {
+                throw new IllegalArgumentException("a signal needs a name");
+            }
+            if (units == null || units.isEmpty()) {
+                throw new IllegalArgumentException("signal '" + name + "' applies to no unit");
+            }
+            if (leadMillis < 0) {
+                throw new IllegalArgumentException("signal '" + name + "': lead must be >= 0 ms, got " + leadMillis);
+            }
+            if ((schedule == null) == (activity == null)) {
+                throw new IllegalArgumentException("signal '" + name + "' needs exactly one of a schedule and an"
+                        + " activity series");
+            }
+            units = Set.copyOf(units);
+        }
+
+        /** A scheduled signal. */
+        public static Signal scheduled(String name, Collection<String> units, long leadMillis, Schedule s) {
+            return new Signal(name, Set.copyOf(units), leadMillis, s, null);
+        }
+
+        /** An activity signal. */
+        public static Signal activity(String name, Collection<String> units, Activity a) {
+            return new Signal(name, Set.copyOf(units), 0, null, a);
+        }
+    }
+
+    /**
+     * An upcoming scheduled event of a unit.
+     *
+     * @param atMillis   when it happens
+     * @param leadMillis how long before it the sandbox should be warm
+     * @param signal     the signal's name
+     */
+    public record Event(long atMillis, long leadMillis, String signal) {
+    }
+
     /** No signals at all: the default for a run without any. */
     public static final Signals NONE = new Signals();
 
-    private final Map<String, List<Schedule>> schedules = new ConcurrentHashMap<>();
-    /** A series with its mean computed once: policies ask for the factor on every decision. */
-    private record Scaled(Activity series, double mean) {
+    /** A signal with its activity mean computed once: policies ask for the factor on every decision. */
+    private record Entry(Signal signal, double mean) {
+        Entry(Signal signal) {
+            this(signal, signal.activity() == null ? 1 : signal.activity().mean());
+        }
     }
 
-    private final Map<String, Scaled> activity = new ConcurrentHashMap<>();
+    private final Map<String, Entry> byName = new ConcurrentHashMap<>();
+    private final AtomicLong anonymous = new AtomicLong();
 
-    /** Registers a scheduled event or feed arrival for {@code unit}. */
+    /** Registers (or replaces) {@code signal} under its name. */
+    public void put(Signal signal) {
+        requireNotNone();
+        byName.put(signal.name(), new Entry(signal));
+    }
+
+    /** Registers {@code signal} unless one of its name exists; false (and nothing changed) if one does. */
+    public boolean add(Signal signal) {
+        requireNotNone();
+        return byName.putIfAbsent(signal.name(), new Entry(signal)) == null;
+    }
+
+    /** Replaces the signal named {@code name} by {@code change} applied to it; false if there is none. */
+    public boolean update(String name, UnaryOperator<Signal> change) {
+        requireNotNone();
+        return byName.computeIfPresent(name, (k, old) -> {
+            Signal next = change.apply(old.signal());
+            if (!next.name().equals(name)) {
+                throw new IllegalArgumentException("an update of signal '" + name + "' cannot rename it");
+            }
+            return new Entry(next);
+        }) != null;
+    }
+
+    /** Removes the signal named {@code name}; false if there was none. */
+    public boolean remove(String name) {
+        return byName.remove(name) != null;
+    }
+
+    /** The signal named {@code name}, or null. */
+    public Signal get(String name) {
+        Entry e = byName.get(name);
+        return e == null ? null : e.signal();
+    }
+
+    /** Every signal, by name. */
+    public List<Signal> all() {
+        return byName.values().stream().map(Entry::signal).sorted(Comparator.comparing(Signal::name)).toList();
+    }
+
+    /** Registers an unnamed scheduled event or feed arrival for {@code unit}, needed from the event on. */
     public void schedule(String unit, Schedule schedule) {
-        requireNotNone();
-        schedules.compute(unit, (k, old) -> {
-            List<Schedule> list = old == null ? new ArrayList<>() : new ArrayList<>(old);
-            list.add(schedule);
-            return List.copyOf(list);
-        });
+        put(Signal.scheduled("schedule-" + anonymous.incrementAndGet(), List.of(unit), 0, schedule));
     }
 
-    /** Sets (replaces) the user-activity series of {@code unit}. */
+    /** Sets (replaces) the unnamed user-activity series of {@code unit}. */
     public void activity(String unit, Activity series) {
-        requireNotNone();
-        activity.put(unit, new Scaled(series, series.mean()));
+        put(Signal.activity("activity-of-" + unit, List.of(unit), series));
+    }
+
+    /** The next scheduled event of {@code unit} strictly after {@code afterMillis}, or null if none. */
+    public Event next(String unit, long afterMillis) {
+        Event best = null;
+        for (Entry e : byName.values()) {
+            Signal s = e.signal();
+            if (s.schedule() != null && s.units().contains(unit)) {
+                long t = s.schedule().nextAfter(afterMillis);
+                if (t != Long.MAX_VALUE && (best == null || t < best.atMillis()
+                        || t == best.atMillis() && s.leadMillis() > best.leadMillis())) {
+                    best = new Event(t, s.leadMillis(), s.name());
+                }
+            }
+        }
+        return best;
     }
 
     /** The next scheduled event of {@code unit} strictly after {@code afterMillis}, or {@link Long#MAX_VALUE}. */
     public long nextEvent(String unit, long afterMillis) {
-        long next = Long.MAX_VALUE;
-        for (Schedule s : schedules.getOrDefault(unit, List.of())) {
-            next = Math.min(next, s.nextAfter(afterMillis));
-        }
-        return next;
+        Event e = next(unit, afterMillis);
+        return e == null ? Long.MAX_VALUE : e.atMillis();
     }
 
-    /** The user-activity factor of {@code unit} at {@code atMillis} (1 when unknown). */
+    /** The user-activity factor of {@code unit} at {@code atMillis}: the product of its series' (1 when none). */
     public double activityFactor(String unit, long atMillis) {
-        Scaled a = activity.get(unit);
-        return a == null ? 1 : a.series().factorAt(atMillis, a.mean());
+        double f = 1;
+        for (Entry e : byName.values()) {
+            Signal s = e.signal();
+            if (s.activity() != null && s.units().contains(unit)) {
+                f *= s.activity().factorAt(atMillis, e.mean());
+            }
+        }
+        return f;
+    }
+
+    /** The signals that apply to {@code unit}, by name. */
+    public List<Signal> of(String unit) {
+        List<Signal> out = new ArrayList<>();
+        for (Signal s : all()) {
+            if (s.units().contains(unit)) {
+                out.add(s);
+            }
+        }
+        return out;
     }
 
     /** Whether any signal is registered. */
     public boolean isEmpty() {
-        return schedules.isEmpty() && activity.isEmpty();
+        return byName.isEmpty();
     }
 
     private void requireNotNone() {

@@ -21,6 +21,20 @@ public interface UnitPolicy {
     }
 
     /**
+     * Asked by a host that ticks (the live engine) at {@code nowMillis}, between arrivals: a new window,
+     * measured from {@code nowMillis}, when something other than the unit's own arrivals (a scheduled external
+     * {@link Signals signal}) needs its sandbox loaded; null to keep the current one. By default null.
+     */
+    default Window onSchedule(long nowMillis) {
+        return null;
+    }
+
+    /** How many times the unit rebuilt its model after detecting drift in its arrivals (0 if it never does). */
+    default int drifts() {
+        return 0;
+    }
+
+    /**
      * The value of keeping this unit's idle sandbox when memory runs short: the lowest is evicted first.
      * The default ranks by nothing, leaving the order to the caller's tie-break (least recently used).
      */

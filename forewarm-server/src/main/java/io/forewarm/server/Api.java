@@ -12,8 +12,11 @@ import io.forewarm.engine.EngineStatus;
 import io.forewarm.engine.InvokeResult;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.engine.Rejection;
+import io.forewarm.engine.Training;
 import io.forewarm.history.HistoryStore;
 import io.forewarm.history.TraceCsvExport;
+import io.forewarm.predict.Policies;
+import io.forewarm.predict.Signals;
 import io.helidon.http.HeaderName;
 import io.helidon.http.HeaderNames;
 import io.helidon.webserver.http.HttpRouting;
@@ -38,12 +41,13 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 
 /**
  * The HTTP API's routes (a stable contract, documented in docs/openapi.yaml): functions, invocations,
- * resources, models and forecasts, stats, history export, metrics, health. Every failure leaves as the one
+ * resources, models and forecasts, external signals, stats, history export, metrics, health. Every failure leaves as the one
  * error shape {@code {"error": {"kind", "message", "details"}}}; 500 is kept for bugs.
  */
 final class Api {
@@ -61,17 +65,19 @@ final class Api {
     private final Orchestrator engine;
     private final HistoryStore history;
     private final Functions functions;
+    private final SignalStore signals;
     private final AsyncInvocations async;
     private final Metrics metrics;
     private final long maxPayload;
     private final byte[] token;
     private final BooleanSupplier ready;
 
-    Api(Orchestrator engine, HistoryStore history, Functions functions, AsyncInvocations async, Metrics metrics,
-        long maxPayload, String token, BooleanSupplier ready) {
+    Api(Orchestrator engine, HistoryStore history, Functions functions, SignalStore signals, AsyncInvocations async,
+        Metrics metrics, long maxPayload, String token, BooleanSupplier ready) {
         this.engine = engine;
         this.history = history;
         this.functions = functions;
+        this.signals = signals;
         this.async = async;
         this.metrics = metrics;
         this.maxPayload = maxPayload;
@@ -110,6 +116,13 @@ final class Api {
                 .get("/v1/resources", (req, res) -> json(res, 200, resources(engine.status())))
                 .get("/v1/stats", this::stats)
                 .get("/v1/history/export", this::export)
+                .get("/v1/signals", (req, res) -> json(res, 200, Map.of("signals", engine.signals().all().stream()
+                        .map(s -> SignalCodec.write(s, System.currentTimeMillis())).toList())))
+                .post("/v1/signals", this::createSignal)
+                .get("/v1/signals/{name}", (req, res) -> json(res, 200,
+                        SignalCodec.write(signal(name(req)), System.currentTimeMillis())))
+                .delete("/v1/signals/{name}", this::deleteSignal)
+                .post("/v1/signals/{name}/events", this::signalEvents)
                 .any((req, res) -> {
                     throw new ApiError(404, "not_found", "no route for " + req.prologue().method().text() + " "
                             + req.path().path(), Map.of(), 0);
@@ -282,8 +295,10 @@ final class Api {
         } else {
             o.putNull("window");
         }
+        o.set("training", f == null ? training(Training.NEVER) : training(f.training()));
+        o.set("signals", signalReasons(d.spec().name(), d.policy(), System.currentTimeMillis()));
         ArrayNode known = o.putArray("available");
-        io.forewarm.predict.Policies.names().forEach(known::add);
+        Policies.names().forEach(known::add);
         return o;
     }
 
@@ -365,15 +380,118 @@ final class Api {
         }
         boolean arrived = f != null && f.lastArrivalMillis() != Long.MIN_VALUE;
         o.put("lastArrival", arrived ? Instant.ofEpochMilli(f.lastArrivalMillis()).toString() : null);
+        // a window is measured from when it was set: the last arrival, or a tick that planned for a signal
+        boolean set = f != null && f.windowBaseMillis() != Long.MIN_VALUE;
+        o.put("windowSetAt", set ? Instant.ofEpochMilli(f.windowBaseMillis()).toString() : null);
         o.put("coldStartMs", f == null ? 0 : f.coldStartMillis());
         o.set("plan", MAPPER.valueToTree(Forecasts.plan(f == null ? null : f.window(),
-                arrived ? f.lastArrivalMillis() : Long.MIN_VALUE, now.toEpochMilli())));
+                set ? f.windowBaseMillis() : Long.MIN_VALUE, now.toEpochMilli())));
+        o.set("signals", signalReasons(name, d.policy(), now.toEpochMilli()));
         o.put("warm", f == null ? 0 : f.warm());
         ArrayNode recent = o.putArray("arrivalsPerMinute");
         for (long n : history.arrivalsPerMinute(name, now.minus(Duration.ofMinutes(59)), 60)) {
             recent.add(n);
         }
         json(res, 200, o);
+    }
+
+    // ---- external signals ----
+
+    private void createSignal(ServerRequest req, ServerResponse res) {
+        JsonNode body = readJson(req);
+        Signals.Signal s;
+        try {
+            s = SignalCodec.read(body);
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("signal: " + e.getMessage());
+        }
+        for (String fn : new TreeSet<>(s.units())) {
+            if (functions.get(fn) == null) {
+                throw new ApiError(400, "bad_request", "signal '" + s.name() + "': function '" + fn
+                        + "' is not deployed", Map.of("signal", s.name(), "function", fn), 0);
+            }
+        }
+        if (!signals.add(s)) {
+            throw new ApiError(409, "conflict", "signal '" + s.name() + "' exists; delete it first to replace it",
+                    Map.of("signal", s.name()), 0);
+        }
+        res.header(HeaderNames.LOCATION, "/v1/signals/" + s.name());
+        json(res, 201, SignalCodec.write(s, System.currentTimeMillis()));
+    }
+
+    private void deleteSignal(ServerRequest req, ServerResponse res) {
+        if (!signals.remove(name(req))) {
+            throw ApiError.notFound("signal", name(req));
+        }
+        res.status(204).send();
+    }
+
+    private void signalEvents(ServerRequest req, ServerResponse res) {
+        Signals.Signal current = signal(name(req));
+        if (!SignalCodec.takesEvents(current)) {
+            throw new ApiError(409, "conflict", "signal '" + current.name() + "' is a " + SignalCodec.kind(current)
+                    + " signal; only feed and activity signals take events",
+                    Map.of("signal", current.name(), "kind", SignalCodec.kind(current)), 0);
+        }
+        JsonNode body = readJson(req);
+        try {
+            if (!signals.update(current.name(), SignalCodec.events(current, body))) {
+                throw ApiError.notFound("signal", current.name()); // deleted meanwhile
+            }
+        } catch (IllegalArgumentException e) {
+            throw ApiError.badRequest("signal '" + current.name() + "' events: " + e.getMessage());
+        }
+        json(res, 200, SignalCodec.write(signal(current.name()), System.currentTimeMillis()));
+    }
+
+    private Signals.Signal signal(String name) {
+        Signals.Signal s = engine.signals().get(name);
+        if (s == null) {
+            throw ApiError.notFound("signal", name);
+        }
+        return s;
+    }
+
+    /** Why each signal of {@code function} matters now, in words, with its next event or activity factor. */
+    private ArrayNode signalReasons(String function, String policy, long now) {
+        boolean used = Policies.create(policy).usesSignals();
+        ArrayNode out = MAPPER.createArrayNode();
+        for (Signals.Signal s : engine.signals().of(function)) {
+            ObjectNode x = out.addObject();
+            String kind = SignalCodec.kind(s);
+            x.put("signal", s.name()).put("kind", kind).put("used", used);
+            String what = "signal '" + s.name() + "' (" + kind + ")";
+            String reason;
+            if (s.activity() != null) {
+                double f = s.activity().factorAt(now);
+                x.put("factor", f);
+                reason = String.format(Locale.ROOT, "%s: user activity is at %.0f%% of its mean now, scaling the"
+                        + " expected arrival rate by %.2f", what, f * 100, f);
+            } else {
+                long next = s.schedule().nextAfter(now);
+                if (next == Long.MAX_VALUE) {
+                    x.putNull("at");
+                    reason = what + " expects no further event";
+                } else {
+                    String at = Instant.ofEpochMilli(next).toString();
+                    String from = Instant.ofEpochMilli(next - s.leadMillis()).toString();
+                    x.put("at", at).put("warmFrom", from);
+                    reason = what + " expects a run at " + at + ": a sandbox is to be warm from " + from;
+                }
+            }
+            x.put("reason", used ? reason : reason + "; but policy '" + policy + "' does not use signals"
+                    + " (seasonal and auto do)");
+        }
+        return out;
+    }
+
+    private static ObjectNode training(Training t) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("lastTrainedAt", t.atMillis() == Long.MIN_VALUE ? null : Instant.ofEpochMilli(t.atMillis()).toString());
+        o.put("reason", t.reason().name().toLowerCase(Locale.ROOT));
+        o.put("periodic", t.periodic());
+        o.put("drift", t.drift());
+        return o;
     }
 
     // ---- resources, stats, export, metrics ----

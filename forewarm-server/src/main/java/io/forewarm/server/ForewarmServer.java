@@ -60,14 +60,16 @@ public final class ForewarmServer implements AutoCloseable {
                 .name("forewarm-idle-sampler").unstarted(r));
         sampler.scheduleAtFixedRate(this::sampleIdle, 1, 1, TimeUnit.SECONDS);
         Functions functions = new Functions(engine, config.defaultPolicy(), config.functionsFile());
+        SignalStore signals = new SignalStore(engine.signals(), config.signalsFile());
         try {
             functions.restore();
+            signals.restore();
         } catch (RuntimeException e) {
             async.close();
             closeEngine();
             throw e;
         }
-        Api api = new Api(engine, history, functions, async, metrics, config.maxPayloadBytes(), token,
+        Api api = new Api(engine, history, functions, signals, async, metrics, config.maxPayloadBytes(), token,
                 () -> ready);
         try {
             this.web = WebServer.builder().host(config.host()).port(config.port()).routing(api::routes).build()

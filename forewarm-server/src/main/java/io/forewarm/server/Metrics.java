@@ -20,7 +20,7 @@ import java.util.function.Supplier;
 /**
  * The server's Prometheus metrics, named after the Prometheus conventions (base units, {@code _total} for
  * counters): invocations by start kind, latency histograms in seconds, failures by exit kind, pool gauges read
- * from the engine's status at scrape time, and the idle memory the pools kept warm.
+ * from the engine's status at scrape time, the idle memory the pools kept warm, and model refits.
  */
 final class Metrics {
 
@@ -83,6 +83,13 @@ final class Metrics {
                 .name("forewarm_idle_memory_byte_seconds_total")
                 .help("Memory held by warm idle sandboxes, integrated over time").labelNames("function")
                 .callback(cb -> idleByteSeconds.forEach((f, v) -> cb.call(v.sum(), f))).register(registry);
+        io.prometheus.metrics.core.metrics.CounterWithCallback.builder().name("forewarm_model_refits_total")
+                .help("Refits of each function's model since it was deployed: periodic (from recorded history on"
+                        + " engine.retrain-interval) or drift (by the policy)").labelNames("function", "reason")
+                .callback(cb -> status.get().functions().forEach(f -> {
+                    cb.call(f.training().periodic(), f.name(), "periodic");
+                    cb.call(f.training().drift(), f.name(), "drift");
+                })).register(registry);
     }
 
     /** Counts one invocation that took {@code seconds} end to end inside the server. */

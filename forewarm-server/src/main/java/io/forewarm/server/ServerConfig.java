@@ -38,6 +38,8 @@ import java.util.function.Function;
  * @param queueCapacity   requests that may wait for capacity at once
  * @param queueDeadline   how long one waits
  * @param tick            the housekeeper's period
+ * @param retrainInterval how often every model is refitted from recorded history (zero: never)
+ * @param retrainHistory  how much recorded history a refit replays
  * @param defaultPolicy   policy spec of functions deployed without one
  * @param backend         sandbox backend
  * @param cgroupParent    the cgroup under which sandboxes get theirs
@@ -45,11 +47,13 @@ import java.util.function.Function;
  * @param namespaces      whether workers get their own namespaces where privileged
  * @param historyFile     the DuckDB history file (null: in memory)
  * @param functionsFile   where deployed functions are kept across restarts (null: nowhere)
+ * @param signalsFile     where registered signals are kept across restarts (null: nowhere)
  */
 public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
                            long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
-                           String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
-                           boolean namespaces, Path historyFile, Path functionsFile) {
+                           Duration retrainInterval, Duration retrainHistory, String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
+                           boolean namespaces, Path historyFile, Path functionsFile,
+                           Path signalsFile) {
 
     /**
      * A configuration key: its name, default, how its value is parsed and what it means (the table
@@ -88,6 +92,12 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
             "how long a request waits for capacity before 503");
     private static final Key<Duration> TICK = new Key<>("engine.tick", "1s", Units::duration,
             "how often the housekeeper plans pre-warming and releases");
+    private static final Key<Duration> RETRAIN_INTERVAL = new Key<>("engine.retrain-interval", "6h",
+            Units::duration, "how often every function's model is refitted from its recorded history (0s: never;"
+                    + " auto still refits on drift)");
+    private static final Key<Duration> RETRAIN_HISTORY = new Key<>("engine.retrain-history", "14d",
+            v -> Parse.between(Units.duration(v), Duration.ofMinutes(1), Duration.ofDays(366)),
+            "how much recorded history a refit replays, per minute (1m to 366d)");
     private static final Key<String> DEFAULT_POLICY = new Key<>("engine.default-policy", "hybrid", Parse::policy,
             "policy of functions deployed without one");
     private static final Key<SandboxConfig.Backend> BACKEND = new Key<>("sandbox.backend", "auto", Parse::backend,
@@ -103,11 +113,14 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     private static final Key<Path> FUNCTIONS_FILE = new Key<>("history.functions-file", ".forewarm/functions.json",
             v -> v.equals("none") ? null : Path.of(v),
             "deployed functions, redeployed at start (none: forgotten at stop)");
+    private static final Key<Path> SIGNALS_FILE = new Key<>("history.signals-file", ".forewarm/signals.json",
+            v -> v.equals("none") ? null : Path.of(v),
+            "registered signals, registered again at start (none: forgotten at stop)");
 
     /** Every key, in file order, with its default. */
     public static final List<Key<?>> KEYS = List.of(HOST, PORT, TOKEN, MAX_PAYLOAD, ASYNC_RESULTS, CPU, MEMORY,
-            QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
-            HISTORY_FILE, FUNCTIONS_FILE);
+            QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, RETRAIN_INTERVAL, RETRAIN_HISTORY, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
+            HISTORY_FILE, FUNCTIONS_FILE, SIGNALS_FILE);
 
     private static final Map<String, Key<?>> BY_NAME = index();
 
@@ -174,8 +187,8 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         Values r = new Values(values, source);
         return new ServerConfig(r.get(HOST), r.get(PORT), r.get(TOKEN), r.get(MAX_PAYLOAD), r.get(ASYNC_RESULTS),
                 r.get(CPU), r.get(MEMORY), r.get(QUEUE_CAPACITY), r.get(QUEUE_DEADLINE), r.get(TICK),
-                r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
-                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE));
+                r.get(RETRAIN_INTERVAL), r.get(RETRAIN_HISTORY), r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
+                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */
@@ -190,15 +203,15 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     /** This configuration with another port (tests bind to 0). */
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, token, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
-                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
-                functionsFile);
+                queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
+                namespaces, historyFile, functionsFile, signalsFile);
     }
 
     /** This configuration with another token. */
     public ServerConfig withToken(String t) {
         return new ServerConfig(host, port, t, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
-                queueDeadline, tick, defaultPolicy, backend, cgroupParent, scratch, namespaces, historyFile,
-                functionsFile);
+                queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
+                namespaces, historyFile, functionsFile, signalsFile);
     }
 
     /** The engine's configuration: this budget (or the machine's), queue and tick, engine defaults otherwise. */
@@ -208,7 +221,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 memoryBytes > 0 ? memoryBytes : machine.memoryBytes());
         EngineConfig d = EngineConfig.defaults();
         return d.withCapacity(capacity).withQueue(queueCapacity, queueDeadline).withTiming(tick, d.sampleInterval())
-                .withDefaultPolicy(defaultPolicy);
+                .withDefaultPolicy(defaultPolicy).withRetraining(retrainInterval, retrainHistory);
     }
 
     /** The sandbox backend's configuration. */
@@ -262,6 +275,13 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 throw new IllegalArgumentException("must be " + min + ".." + max);
             }
             return n;
+        }
+
+        static Duration between(Duration d, Duration min, Duration max) {
+            if (d.compareTo(min) < 0 || d.compareTo(max) > 0) {
+                throw new IllegalArgumentException("must be " + Units.duration(min) + " to " + Units.duration(max));
+            }
+            return d;
         }
 
         static String host(String v) {

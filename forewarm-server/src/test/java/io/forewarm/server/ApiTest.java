@@ -348,6 +348,8 @@ class ApiTest {
                 "GET /v1/functions/{name}", "DELETE /v1/functions/{name}", "POST /v1/functions/{name}/invocations",
                 "GET /v1/invocations/{id}", "GET /v1/functions/{name}/model", "PUT /v1/functions/{name}/model",
                 "GET /v1/functions/{name}/forecast", "GET /v1/resources", "GET /v1/stats", "GET /v1/history/export",
+                "GET /v1/signals", "POST /v1/signals", "GET /v1/signals/{name}", "DELETE /v1/signals/{name}",
+                "POST /v1/signals/{name}/events",
                 "GET /metrics", "GET /health/live", "GET /health/ready", "GET /openapi", "GET /dashboard", "GET /");
     }
 

@@ -40,7 +40,8 @@ final class TestServer implements AutoCloseable {
                 "sandbox.cgroup-parent", "forewarm-server-test",
                 "sandbox.scratch", "/var/tmp/forewarm-server-test-scratch",
                 "history.file", "memory",
-                "history.functions-file", "none"));
+                "history.functions-file", "none",
+                "history.signals-file", "none"));
         all.putAll(flags);
         server = ForewarmServer.start(ServerConfig.load(null, Map.of(), all));
         token = server.token();

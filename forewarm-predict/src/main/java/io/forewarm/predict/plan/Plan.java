@@ -91,14 +91,14 @@ public record Plan(long nowMillis, List<Action> actions) {
     }
 
     /**
-     * Keep a function's idle sandboxes: they are inside its window, or still in the minute of its last
-     * arrival.
+     * Keep a function's idle sandboxes: they are inside its window, or held for the minute after their last
+     * call.
      *
      * @param functionIndex   the function's index in the snapshot
      * @param function        its name
      * @param idle            idle sandboxes kept
-     * @param loadUntilMillis until when they are kept (absolute): the window's end, or the end of that minute
-     * @param held            true for the minute of the last arrival before a later pre-warm window
+     * @param loadUntilMillis until when they are kept (absolute): the window's end, or the end of the hold
+     * @param held            true for sandboxes held after their last call before a later pre-warm window
      */
     public record Keep(int functionIndex, String function, int idle, long loadUntilMillis, boolean held)
             implements Action {
@@ -106,8 +106,8 @@ public record Plan(long nowMillis, List<Action> actions) {
         @Override
         public String reason() {
             return "keep " + idle + " idle of " + function + (held
-                    ? ": held until " + loadUntilMillis + " ms, as more calls in the minute of its last arrival"
-                    + " belong to the same event (its pre-warm window opens later)"
+                    ? ": held until " + loadUntilMillis + " ms, as more calls in the minute after a call belong"
+                    + " to the same event (its pre-warm window opens later)"
                     : ": inside its window until " + loadUntilMillis + " ms");
         }
     }

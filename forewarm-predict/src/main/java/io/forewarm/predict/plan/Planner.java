@@ -10,7 +10,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * The one decision function of the warm pool: given a {@link PoolSnapshot} and {@code now}, which sandboxes
@@ -24,10 +23,11 @@ import java.util.function.IntPredicate;
  *       Cause#EXPIRED});</li>
  *   <li>before a pre-warm window opens ({@code now < last + loadFrom - lead}, lead = cold-start time plus
  *       the caller's tick lookahead): release idle sandboxes ({@link Cause#OUTSIDE_WINDOW}), they would
- *       idle through the gap; but not within {@link #SAME_EVENT_MILLIS} of the last arrival (the planner's
- *       {@code holdMillis}), only keep them: the policies forecast at the resolution of a minute, so more calls
- *       in the arrival's minute are part of the same event, and releasing between them would turn each into a
- *       cold start (a policy with foresight knows the next arrival to the millisecond and needs no hold);</li>
+ *       idle through the gap; but a sandbox that went idle less than {@link #SAME_EVENT_MILLIS} ago (the
+ *       planner's {@code holdMillis}) is only kept, {@link Keep#held() held}: the policies forecast at the
+ *       resolution of a minute, so more calls in the minute of a call are part of the same event, and
+ *       releasing between them would turn each into a cold start (a policy with foresight knows the next
+ *       arrival to the millisecond and needs no hold);</li>
  *   <li>otherwise it is inside the window: keep the idle sandboxes, and for a pre-warm window (loadFrom &gt;
  *       0, a reload was planned) start enough sandboxes that busy + starting + idle reach the recent peak
  *       concurrency (at least one). A keep-alive-only window (loadFrom = 0) keeps what ran and never
@@ -49,7 +49,7 @@ import java.util.function.IntPredicate;
 public final class Planner {
 
     /**
-     * How long after an arrival idle sandboxes are kept even when the window says unload and pre-warm later:
+     * How long after a call an idle sandbox is kept even when the window says unload and pre-warm later:
      * a minute, the resolution at which the policies forecast (Shahrad et al.'s model counts a minute with
      * calls as one event).
      */
@@ -58,8 +58,6 @@ public final class Planner {
     private static final int EXPIRED = 0;
     private static final int OUTSIDE = 1;
     private static final int INSIDE = 2;
-    /** Before a pre-warm window but within the arrival's minute: keep the idle sandboxes, start none. */
-    private static final int HOLD = 3;
 
     private final boolean keeps;
     private final long holdMillis;
@@ -97,24 +95,32 @@ public final class Planner {
         for (int f = 0; f < n; f++) {
             int idle = snapshot.idle(f);
             int state = state(snapshot, f, nowMillis);
-            if (state == EXPIRED || state == OUTSIDE) {
-                if (idle > 0) {
-                    Window w = snapshot.window(f);
-                    long last = snapshot.lastArrivalMillis(f);
-                    Cause cause = state == EXPIRED ? Cause.EXPIRED : Cause.OUTSIDE_WINDOW;
-                    long detail = w == null ? nowMillis
-                            : state == EXPIRED ? plus(last, w.loadUntilMillis()) : plus(last, w.loadFromMillis());
-                    double value = snapshot.retentionValue(f);
-                    for (int i = 0; i < idle; i++) {
-                        releases.add(new Release(f, snapshot.functionId(f), snapshot.idleSandboxId(f, i), cause,
-                                detail, value));
-                        freed += snapshot.idleMemoryBytes(f, i);
+            if (state != INSIDE) {
+                Window w = snapshot.window(f);
+                long last = snapshot.lastArrivalMillis(f);
+                Cause cause = state == EXPIRED ? Cause.EXPIRED : Cause.OUTSIDE_WINDOW;
+                long detail = w == null ? nowMillis
+                        : state == EXPIRED ? plus(last, w.loadUntilMillis()) : plus(last, w.loadFromMillis());
+                double value = snapshot.retentionValue(f);
+                int held = 0;
+                long heldUntil = 0;
+                for (int i = 0; i < idle; i++) {
+                    if (state == OUTSIDE && isHeld(snapshot, f, i, nowMillis)) {
+                        held++;
+                        heldUntil = Math.max(heldUntil, plus(snapshot.idleSinceMillis(f, i), holdMillis));
+                        continue;
                     }
+                    releases.add(new Release(f, snapshot.functionId(f), snapshot.idleSandboxId(f, i), cause,
+                            detail, value));
+                    freed += snapshot.idleMemoryBytes(f, i);
+                }
+                if (keeps && held > 0) {
+                    kept.add(new Keep(f, snapshot.functionId(f), held, heldUntil, true));
                 }
                 continue;
             }
             Window w = snapshot.window(f);
-            if (state == INSIDE && w.loadFromMillis() > 0) {
+            if (w.loadFromMillis() > 0) {
                 int have = snapshot.busy(f) + snapshot.starting(f) + idle;
                 int want = Math.max(1, snapshot.recentPeak(f));
                 if (have < want) {
@@ -127,9 +133,8 @@ public final class Planner {
                 }
             }
             if (keeps && idle > 0) {
-                long last = snapshot.lastArrivalMillis(f);
                 kept.add(new Keep(f, snapshot.functionId(f), idle,
-                        state == HOLD ? plus(last, holdMillis) : plus(last, w.loadUntilMillis()), state == HOLD));
+                        plus(snapshot.lastArrivalMillis(f), w.loadUntilMillis()), false));
             }
         }
         List<Prewarm> prewarms = wantedCount == 0 ? List.of()
@@ -150,7 +155,7 @@ public final class Planner {
         if (neededBytes <= 0) {
             return List.of();
         }
-        Victims victims = Victims.all(snapshot, nowMillis, f -> true);
+        Victims victims = Victims.all(snapshot, nowMillis, (f, i) -> true);
         List<Release> chosen = new ArrayList<>();
         long freed = 0;
         for (int v = 0; v < victims.size() && freed < neededBytes; v++) {
@@ -160,7 +165,7 @@ public final class Planner {
         return freed >= neededBytes ? chosen : List.of();
     }
 
-    /** EXPIRED, OUTSIDE, HOLD or INSIDE for function {@code f} at {@code now}. */
+    /** EXPIRED, OUTSIDE or INSIDE for function {@code f} at {@code now}. */
     private int state(PoolSnapshot s, int f, long now) {
         Window w = s.window(f);
         if (w == null) {
@@ -172,7 +177,7 @@ public final class Planner {
         }
         long lead = s.coldStartMillis(f) + s.lookaheadMillis();
         if (w.loadFromMillis() > 0 && now < plus(last, w.loadFromMillis()) - lead) {
-            return now - last < holdMillis ? HOLD : OUTSIDE;
+            return OUTSIDE;
         }
         return INSIDE;
     }
@@ -199,9 +204,9 @@ public final class Planner {
                 if (free < memory) {
                     if (victims == null) {
                         // only what this plan keeps: the rest is released anyway
-                        victims = Victims.all(s, now, g -> {
+                        victims = Victims.all(s, now, (g, i) -> {
                             int state = state(s, g, now);
-                            return state == INSIDE || state == HOLD;
+                            return state == INSIDE || state == OUTSIDE && isHeld(s, g, i, now);
                         });
                     }
                     free += victims.evictFor(s, f, value[k], memory - free, releases);
@@ -220,6 +225,20 @@ public final class Planner {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether idle sandbox {@code i} of {@code f}, outside its function's window, is still held: it went idle
+     * less than {@code holdMillis} ago, so more calls of the same event may come.
+     */
+    private boolean isHeld(PoolSnapshot s, int f, int i, long now) {
+        return now - s.idleSinceMillis(f, i) < holdMillis;
+    }
+
+    /** Selects idle sandbox {@code i} of function {@code f}. */
+    @FunctionalInterface
+    interface IdlePredicate {
+        boolean test(int f, int i);
     }
 
     /** {@code a + b}, saturating at the long range instead of wrapping. */
@@ -265,12 +284,14 @@ public final class Planner {
             taken = new boolean[n];
         }
 
-        /** The idle sandboxes of the functions {@code include} accepts. */
-        static Victims all(PoolSnapshot s, long now, IntPredicate include) {
+        /** The idle sandboxes (function, index) that {@code include} accepts. */
+        static Victims all(PoolSnapshot s, long now, IdlePredicate include) {
             int total = 0;
             for (int f = 0; f < s.functions(); f++) {
-                if (s.idle(f) > 0 && include.test(f)) {
-                    total += s.idle(f);
+                for (int i = 0; i < s.idle(f); i++) {
+                    if (include.test(f, i)) {
+                        total++;
+                    }
                 }
             }
             long[] entries = new long[total];
@@ -278,11 +299,10 @@ public final class Planner {
             long[] since = new long[total];
             int e = 0;
             for (int f = 0; f < s.functions(); f++) {
-                int idle = s.idle(f);
-                if (idle == 0 || !include.test(f)) {
-                    continue;
-                }
-                for (int i = 0; i < idle; i++) {
+                for (int i = 0; i < s.idle(f); i++) {
+                    if (!include.test(f, i)) {
+                        continue;
+                    }
                     values[e] = s.idleValue(f, i);
                     since[e] = s.idleSinceMillis(f, i);
                     entries[e++] = ((long) f << 32) | i;

@@ -4,6 +4,8 @@ import io.forewarm.core.Window;
 import io.forewarm.predict.Policies;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
+import io.forewarm.predict.SignalWindow;
+import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -30,16 +32,22 @@ import java.util.Map;
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
  * arrivals, so stale histograms and periods do not linger.
  *
+ * <p>External {@link Signals}: the candidates that use them see them (the default
+ * {@code seasonal}); whichever candidate is chosen, the unit's window is widened to load the sandbox from
+ * {@code lead} minutes (or a signal's own lead, if longer) before a scheduled event to {@code lead} after it,
+ * also between arrivals when the host ticks ({@link SignalWindow}).
+ *
  * <p>New models join through the registry: {@code models=hybrid+periodic+lstm} names any registered policy;
  * a candidate's own parameters are separated by {@code /} ({@code models=tradeoff:cold=8/rent=0.5+periodic}).
  */
 public final class Auto implements Policy {
 
-    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,switch=1,drift=on,retrain=8]}. */
+    /** {@code auto[:cold=32,rent=0.1,margin=0,models=...,decay=0.9,switch=1,drift=on,retrain=8,lead=1]}. */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("auto", "cold",
             "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
             + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
-            + "models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold start,drift=on,retrain=8)",
+            + "models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold start,drift=on,retrain=8,lead=1 minute"
+            + " around a scheduled signal)",
             spec -> {
                 double cold = spec.number("cold", 32, 0, 1e9);
                 double rent = spec.number("rent", 0.1, 0, 1000);
@@ -49,6 +57,7 @@ public final class Auto implements Policy {
                 boolean drift = spec.onOff("drift", true);
                 int retrain = spec.whole("retrain", 8, 1, 64);
                 double lead = spec.number("switch", 1, 0, 1000);
+                long signalLead = Math.round(spec.number("lead", 1, 0, 60) * 60_000);
                 List<Policy> candidates = new ArrayList<>();
                 for (String m : models.split("\\+")) {
                     if (m.isBlank() || m.strip().startsWith("auto")) {
@@ -58,7 +67,8 @@ public final class Auto implements Policy {
                     // Inside models= a candidate's own parameters are separated by '/', since ',' ends auto's.
                     candidates.add(Policies.create(m.strip().replace('/', ','), spec.signals()));
                 }
-                return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead);
+                return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead, spec.signals(),
+                        signalLead);
             });
 
     /** The default candidates: the priced idle-time window, timers and phases, time of day and week. */
@@ -77,10 +87,14 @@ public final class Auto implements Policy {
     private final Map<UnitPolicy, Unit> owners = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private final double switchLead;
+    private final Signals signals;
+    private final long signalLeadMillis;
 
     private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
-                 int retrain, double switchLead) {
+                 int retrain, double switchLead, Signals signals, long signalLeadMillis) {
         this.switchLead = switchLead;
+        this.signals = signals;
+        this.signalLeadMillis = signalLeadMillis;
         this.spec = spec;
         this.coldGbMinutes = coldGbMinutes;
         this.candidates = List.copyOf(candidates);
@@ -98,6 +112,11 @@ public final class Auto implements Policy {
     @Override
     public boolean crossUnit() {
         return crossUnit;
+    }
+
+    @Override
+    public boolean usesSignals() {
+        return true;
     }
 
     @Override
@@ -146,9 +165,12 @@ public final class Auto implements Policy {
         private int chosen;
         private int drifts;
         private long last = Long.MIN_VALUE;
+        private final SignalWindow scheduled;
 
         Unit(UnitProfile profile) {
             this.profile = profile;
+            this.scheduled = new SignalWindow(signals, profile.id(), signalLeadMillis,
+                    signalLeadMillis);
             this.price = Tradeoff.priceInMinutes(coldGbMinutes, profile);
             int n = candidates.size();
             this.models = new UnitPolicy[n];
@@ -197,7 +219,12 @@ public final class Auto implements Policy {
                 windows[c] = models[c].onArrival(now);
                 issued[c] = now;
             }
-            return windows[chosen];
+            return scheduled.onWindow(now, windows[chosen]);
+        }
+
+        @Override
+        public Window onSchedule(long now) {
+            return scheduled.onSchedule(now);
         }
 
         /** Scores every candidate's standing window against the arrival at {@code now}; may detect drift. */
@@ -263,7 +290,7 @@ public final class Auto implements Policy {
                     }
                 }
             }
-            return answer;
+            return answer == null ? null : scheduled.onWindow(now, answer);
         }
 
         /** The index of the candidate whose window the unit uses now. */
@@ -271,8 +298,8 @@ public final class Auto implements Policy {
             return chosen;
         }
 
-        /** How many times drift was detected. */
-        int drifts() {
+        @Override
+        public int drifts() {
             return drifts;
         }
 
@@ -297,7 +324,7 @@ public final class Auto implements Policy {
         public long stateBytes() {
             long bytes = HeapBytes.object(6, 3, 2, 0) + HeapBytes.array(models.length, 4) * 2
                     + HeapBytes.array(models.length, 8) * 2 + HeapBytes.array(recent.length, 8)
-                    + detector.heapBytes();
+                    + detector.heapBytes() + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
             for (UnitPolicy m : models) {
                 bytes += m.stateBytes();
             }

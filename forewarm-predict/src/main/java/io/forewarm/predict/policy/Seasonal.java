@@ -3,6 +3,7 @@ package io.forewarm.predict.policy;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicyProvider;
+import io.forewarm.predict.SignalWindow;
 import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
@@ -20,8 +21,10 @@ import io.forewarm.predict.UnitProfile;
  * ({@code cold}, GB-minutes, as {@link Tradeoff}) the test is instead the marginal rule {@code q x price >= 1 -
  * q}: one more loaded minute is worth its memory when the cold start it may save outweighs it.
  *
- * <p>External {@link Signals} are features: a scheduled event loads the sandbox from {@code lead} before it to
- * {@code lead} after it, and a user-activity series scales q.
+ * <p>External {@link Signals} are features: a scheduled event loads the sandbox from {@code lead} (or the
+ * signal's own lead, if longer) before it to {@code lead} after it, and a user-activity series scales q. A
+ * ticking host also asks between arrivals ({@link #usesSignals}, {@link SignalWindow}), so an event far from
+ * any arrival is pre-warmed for too.
  */
 public final class Seasonal implements Policy {
 
@@ -67,6 +70,11 @@ public final class Seasonal implements Policy {
     }
 
     @Override
+    public boolean usesSignals() {
+        return true;
+    }
+
+    @Override
     public UnitPolicy newUnit(UnitProfile profile) {
         return new Unit(profile.id(), coldGbMinutes > 0 ? Tradeoff.priceInMinutes(coldGbMinutes, profile) : 0);
     }
@@ -83,10 +91,12 @@ public final class Seasonal implements Policy {
         private int arrivals;
         private Window window;
         private final double price;
+        private final SignalWindow scheduled;
 
         Unit(String id, double price) {
             this.id = id;
             this.price = price;
+            this.scheduled = new SignalWindow(signals, id, leadMillis, leadMillis);
         }
 
         @Override
@@ -114,8 +124,13 @@ public final class Seasonal implements Policy {
                 activeMinutes++;
                 lastMinute = minute;
             }
-            window = plan(now);
+            window = scheduled.onWindow(now, plan(now));
             return window;
+        }
+
+        @Override
+        public Window onSchedule(long now) {
+            return scheduled.onSchedule(now);
         }
 
         private void close(long h, int active) {
@@ -173,10 +188,12 @@ public final class Seasonal implements Policy {
                     until = Math.min(capEnd, (Math.floorDiv(t, HOUR) + 1) * HOUR);
                 }
             }
-            long event = signals.nextEvent(id, now);
+            Signals.Event next = signals.isEmpty() ? null : signals.next(id, now);
+            long event = next == null ? Long.MAX_VALUE : next.atMillis();
+            long before = next == null ? leadMillis : Math.max(leadMillis, next.leadMillis());
             if (event != Long.MAX_VALUE && event - now <= capMinutes * MINUTE
-                    && (from < 0 || event - leadMillis < from || event + leadMillis > until)) {
-                long start = Math.max(now, event - leadMillis);
+                    && (from < 0 || event - before < from || event + leadMillis > until)) {
+                long start = Math.max(now, event - before);
                 from = from < 0 ? start : Math.min(from, start);
                 until = Math.max(until, event + leadMillis);
             }
@@ -203,7 +220,7 @@ public final class Seasonal implements Policy {
         @Override
         public long stateBytes() {
             return HeapBytes.object(4, 3, 3, 0) + HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4)
-                    + HeapBytes.object(0, 0, 2, 0);
+                    + HeapBytes.object(0, 0, 2, 0) + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
         }
     }
 }

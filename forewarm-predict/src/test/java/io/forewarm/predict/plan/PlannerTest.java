@@ -64,18 +64,19 @@ class PlannerTest {
 
     @Test
     void theArrivalsMinuteIsHeldBeforeAPrewarmWindowUnlessThePolicyHasForesight() {
-        // Window from 10 to 15 min; an idle sandbox at 20 s: more calls of this minute may come, keep it.
+        // Window from 10 to 15 min; a sandbox idle since its call ended at 0.3 s: at 20 s more calls of the
+        // same event may come, keep it.
         FunctionState f = fn("f", 0, Window.ofMinutes(10, 5), 0, 1, 0, idle(3, 300));
         Plan at20s = planner.plan(pool(0, f), 20_000);
         assertThat(at20s.releases()).isEmpty();
         assertThat(at20s.prewarms()).isEmpty();
         assertThat(at20s.keeps()).singleElement().satisfies(k -> {
             assertThat(k.held()).isTrue();
-            assertThat(k.loadUntilMillis()).isEqualTo(Planner.SAME_EVENT_MILLIS);
-            assertThat(k.reason()).contains("held until 60000 ms");
+            assertThat(k.loadUntilMillis()).isEqualTo(300 + Planner.SAME_EVENT_MILLIS);
+            assertThat(k.reason()).contains("held until 60300 ms");
         });
-        // At the end of the minute it is released as outside the window.
-        assertThat(planner.plan(pool(0, f), MIN).releases()).extracting(Release::cause)
+        // A minute after the call it is released as outside the window.
+        assertThat(planner.plan(pool(0, f), MIN + 300).releases()).extracting(Release::cause)
                 .containsExactly(Cause.OUTSIDE_WINDOW);
         // An oracle knows the next arrival exactly: no hold.
         assertThat(new Planner(true, 0).plan(pool(0, f), 20_000).releases()).extracting(Release::cause)
@@ -98,8 +99,8 @@ class PlannerTest {
     void prewarmWindowUnloadsInTheGapAndPrewarmsEarlyByTheColdStart() {
         // Window: load from 10 min to 15 min after the arrival at 0; cold start 1 s; recent peak 2.
         Window w = Window.ofMinutes(10, 5);
-        // now = 1 min, idle sandbox from the arrival: the window opens at 10 min -> release it (outside).
-        Plan gap = planner.plan(pool(0, fn("f", 0, w, 0, 2, 0, idle(1, 300))), MIN);
+        // now = 2 min, idle sandbox from the arrival: the window opens at 10 min -> release it (outside).
+        Plan gap = planner.plan(pool(0, fn("f", 0, w, 0, 2, 0, idle(1, 300))), 2 * MIN);
         assertThat(gap.releases()).singleElement().satisfies(r -> {
             assertThat(r.cause()).isEqualTo(Cause.OUTSIDE_WINDOW);
             assertThat(r.reason()).contains("window opens at " + 10 * MIN);
