@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sandboxes of one function and what the engine knows about it: its policy state and the window after
- * its last arrival, its recent runs, and the limits its next sandbox gets.
+ * its last arrival, its recent runs, its right-sizing, and the limits its next sandbox gets.
  */
 final class FunctionPool {
 
@@ -24,6 +24,7 @@ final class FunctionPool {
     private final UnitPolicy unit;
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final Deque<LimitRule.Run> runs = new ArrayDeque<>();
+    private final Sizing sizing;
     private long lastArrivalMillis = Long.MIN_VALUE;
     private Window window;
     private volatile ResourceVector nextLimits;
@@ -33,8 +34,10 @@ final class FunctionPool {
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile int burstPeak;
 
-    FunctionPool(FunctionSpec spec, String policySpec, Policy policy, UnitPolicy unit, long coldStartGuessMillis) {
+    FunctionPool(FunctionSpec spec, String policySpec, Policy policy, UnitPolicy unit, long coldStartGuessMillis,
+                 Sizing sizing) {
         this.spec = spec;
+        this.sizing = sizing;
         this.policySpec = policySpec;
         this.policy = policy;
         this.unit = unit;
@@ -143,18 +146,28 @@ final class FunctionPool {
     }
 
     /** Sets the limits of the next sandbox; forgets the runs made under the old ones. */
-    synchronized void raiseLimits(ResourceVector limits) {
-        nextLimits = limits;
-        runs.clear();
+    synchronized void resize(ResourceVector limits) {
+        if (!limits.equals(nextLimits)) {
+            nextLimits = limits;
+            runs.clear();
+        }
     }
 
     ResourceVector nextLimits() {
         return nextLimits;
     }
 
-    /** Whether the next sandbox's limits are above the function's own. */
+    /** Its right-sizing. */
+    Sizing sizing() {
+        return sizing;
+    }
+
+    /** Whether the next sandbox's limits are above the function's own in some dimension (sizing may also shrink). */
     boolean raised() {
-        return !nextLimits.equals(spec.limits());
+        ResourceVector n = nextLimits;
+        ResourceVector s = spec.limits();
+        return n.cpuCores() > s.cpuCores() || n.memoryBytes() > s.memoryBytes() || n.diskBytes() > s.diskBytes()
+                || n.ioBytesPerSecond() > s.ioBytesPerSecond() || n.netBytesPerSecond() > s.netBytesPerSecond();
     }
 
     long coldStartMillis() {
