@@ -255,6 +255,11 @@ class ApiTest {
         assertThat(m.get("policy").asText()).isEqualTo("fixed:10");
         assertThat(m.get("window").isNull()).isTrue(); // no arrival yet: no window
         assertThat(m.get("available").toString()).contains("hybrid");
+        // Its spec gives no sizing bounds: the next sandbox is the spec's size and says so.
+        assertThat(m.at("/resources/sizable").asBoolean()).isFalse();
+        assertThat(m.at("/resources/active").asBoolean()).isFalse();
+        assertThat(m.at("/resources/next/memoryBytes").asLong()).isEqualTo(m.at("/resources/recommended/memoryBytes")
+                .asLong()).isEqualTo(m.at("/resources/max/memoryBytes").asLong());
 
         HttpResponse<String> changed = t.put("/v1/functions/mod/model", Map.of("policy", "fixed:20"));
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
@@ -270,6 +275,7 @@ class ApiTest {
         assertThat(after.at("/window/keepAliveMs").asLong()).isEqualTo(20 * 60_000L);
         assertThat(after.at("/plan/state").asText()).isEqualTo("keep-warm");
         assertThat(after.get("arrivalsPerMinute")).hasSize(60);
+        assertThat(after.at("/resources/samples").asLong()).as("an unsizable function records none").isZero();
         assertThat(TestServer.json(t.get("/v1/functions/mod/model")).at("/window/keepAliveMs").asLong())
                 .isEqualTo(20 * 60_000L);
         assertError(t.get("/v1/functions/ghost/forecast"), 404, "not_found");
