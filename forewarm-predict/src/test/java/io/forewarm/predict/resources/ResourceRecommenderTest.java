@@ -95,14 +95,14 @@ class ResourceRecommenderTest {
 
     @Test
     void anOomKillBumpsMemoryForAHalfLife() {
-        // Usage around 200 MB, then a kill at the 256 MB limit: at least max(256 * 1.2, 256 + 100) = 356 MB,
+        // Usage around 200 MB, then a kill at the 256 MB limit: at least max(256 * 1.2, 256 + 16) = 307 MB,
         // plus the 15% margin.
         ResourceRecommender r = new ResourceRecommender(DEFAULT);
         for (int i = 0; i < 50; i++) {
             r.record(usage(0.3, 200), i * HOUR);
         }
         r.recordOom(256 * MB, 50 * HOUR);
-        assertThat(r.recommend(NO_MIN, NO_MAX, SPEC).memoryBytes()).isGreaterThanOrEqualTo(Math.round(356 * MB * 1.15));
+        assertThat(r.recommend(NO_MIN, NO_MAX, SPEC).memoryBytes()).isGreaterThanOrEqualTo(Math.round(256 * MB * 1.2 * 1.15));
         for (int i = 51; i < 75; i++) {
             r.record(usage(0.3, 200), i * HOUR);
         }
@@ -118,7 +118,8 @@ class ResourceRecommenderTest {
         r.recordOom(64 * MB, 1000);
         assertThat(r.active()).isTrue();
         ResourceVector rec = r.recommend(NO_MIN, NO_MAX, ResourceVector.of(0.5, 64 * MB));
-        assertThat(rec.memoryBytes()).isEqualTo(Math.round(164 * MB * 1.15));
+        // max(64 MB * 1.2, 64 MB + 16 MB) = 80 MB, plus the margin.
+        assertThat(rec.memoryBytes()).isEqualTo(Math.round(80 * MB * 1.15));
         assertThat(rec.cpuCores()).isEqualTo(0.5);
     }
 
