@@ -2,8 +2,8 @@ package io.forewarm.predict.resources;
 
 /**
  * A resource the recommender sizes, with the value its shared bucket layout starts at: bucket 0 holds
- * everything up to one {@link #unit()}, and each further bucket's edge is {@link DecayingHistograms#RATIO}
- * times the previous one, so the layout spans {@code unit .. unit * RATIO^(BUCKETS-1)} (about 44,000 units).
+ * everything up to one {@link #unit()}, and each further bucket's edge is 1.08 times the previous one, so the
+ * 140 buckets span {@code unit .. unit * 1.08^139} (about 44,000 units).
  */
 public enum Dimension {
     /** Cpu in cores (the average over a run): 0.01 .. about 440 cores. */

@@ -27,6 +27,31 @@ public record MemoryProfile(double averageMb, double p1, double p5, double p25, 
     }
 
     /**
+     * The profile of observed memory figures {@code mb} (not empty), e.g. the peaks of a history export: their
+     * mean and percentiles, each interpolated linearly between the closest ranks (Hyndman and Fan's type 7,
+     * as {@link DurationProfile#ofSamples}).
+     */
+    public static MemoryProfile ofSamples(double[] mb) {
+        if (mb.length == 0) {
+            throw new IllegalArgumentException("no memory figures");
+        }
+        double[] x = mb.clone();
+        java.util.Arrays.sort(x);
+        double sum = 0;
+        for (double v : x) {
+            sum += v;
+        }
+        double[] p = new double[QS.length];
+        for (int i = 0; i < QS.length; i++) {
+            double h = (x.length - 1) * QS[i];
+            int lo = (int) Math.floor(h);
+            int hi = Math.min(lo + 1, x.length - 1);
+            p[i] = x[lo] + (h - lo) * (x[hi] - x[lo]);
+        }
+        return new MemoryProfile(sum / x.length, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
+    }
+
+    /**
      * The memory at quantile {@code q} in [0, 1], interpolated linearly between the known percentiles; below
      * the 1st percentile it is the 1st (the trace gives no minimum). The fleet model draws each execution's
      * memory as {@code quantile(u)} for a seeded uniform {@code u}.

@@ -127,6 +127,8 @@ class TraceReadersTest {
     @Test
     void memoryQuantilesInterpolateBetweenThePercentiles() {
         MemoryProfile m = new MemoryProfile(100, 50, 60, 80, 100, 120, 140, 150, 200);
+        double[] ranks = java.util.stream.IntStream.rangeClosed(0, 100).mapToDouble(i -> i).toArray();
+        assertThat(MemoryProfile.ofSamples(ranks)).isEqualTo(new MemoryProfile(50, 1, 5, 25, 50, 75, 95, 99, 100));
         assertThat(m.quantile(0)).isEqualTo(50);
         assertThat(m.quantile(0.5)).isEqualTo(100);
         assertThat(m.quantile(0.375)).isEqualTo(90);
@@ -204,6 +206,7 @@ class TraceReadersTest {
             assertThat(s.durations()).isEqualTo(DurationProfile.ofSamples(
                     durations.get(fn).stream().mapToDouble(Double::doubleValue).toArray()));
             assertThat(s.memoryMb()).isEqualTo(128);
+            assertThat(s.memory()).as("one figure per row: their distribution").isEqualTo(MemoryProfile.constant(128));
         }
     }
 
