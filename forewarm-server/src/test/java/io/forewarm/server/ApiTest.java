@@ -283,6 +283,26 @@ class ApiTest {
     }
 
     @Test
+    void aSpecWithSizingBoundsShowsThemInTheModel() {
+        ObjectNode spec = TestServer.commandSpec("sized", "5s", "cat");
+        spec.putObject("limits").put("cpu", 1).put("memory", "128MB");
+        spec.putObject("minLimits").put("cpu", 0.25).put("memory", "32MB");
+        spec.putObject("maxLimits").put("cpu", 2).put("memory", "512MB");
+        HttpResponse<String> put = t.put("/v1/functions/sized", spec);
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        assertThat(TestServer.json(t.get("/v1/functions/sized")).at("/maxLimits/memory").asText()).isEqualTo("512MB");
+        JsonNode m = TestServer.json(t.get("/v1/functions/sized/model"));
+        assertThat(m.at("/resources/sizable").asBoolean()).isTrue();
+        assertThat(m.at("/resources/active").asBoolean()).as("no runs yet").isFalse();
+        assertThat(m.at("/resources/min/memoryBytes").asLong()).isEqualTo(32L << 20);
+        assertThat(m.at("/resources/max/cpu").asDouble()).isEqualTo(2);
+        assertThat(m.at("/resources/next/memoryBytes").asLong()).isEqualTo(128L << 20);
+        spec.putObject("minLimits").put("memory", "1GB");
+        assertError(t.put("/v1/functions/sized", spec), 400, "bad_request");
+        t.delete("/v1/functions/sized");
+    }
+
+    @Test
     void statsCountColdAndWarmInvocationsAndMetricsExposeThem() {
         t.put("/v1/functions/counted", TestServer.echoSpec("counted"));
         for (int i = 0; i < 3; i++) {
