@@ -27,11 +27,16 @@ import java.util.regex.Pattern;
  * @param maxConcurrency   maximum number of sandboxes of this function at a time
  * @param warmupFiles      files copied into the scratch directory while warming: relative target name to source
  * @param initPayload      bytes delivered to a worker before it reports ready
+ * @param minLimits        the least a right-sized sandbox gets, per dimension at most {@code limits}
+ *                         (null: {@code limits}, so the function is never sized below them)
+ * @param maxLimits        the most a right-sized sandbox gets, per dimension at least {@code limits}
+ *                         (null: {@code limits}, so it is never sized above them); a dimension {@code limits}
+ *                         leaves unlimited (0) is never sized and must be 0 in both bounds
  */
 public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String, String> env,
                            Path workingDirectory, ResourceVector limits, int pidsLimit, Duration timeout,
                            Duration initTimeout, int maxConcurrency, Map<String, Path> warmupFiles,
-                           byte[] initPayload) {
+                           byte[] initPayload, ResourceVector minLimits, ResourceVector maxLimits) {
 
     /** How a function's process lives. */
     public enum Kind {
@@ -115,6 +120,45 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
         }
         warmupFiles = java.util.Collections.unmodifiableMap(warmupFiles);
         initPayload = initPayload == null ? new byte[0] : initPayload.clone();
+        minLimits = minLimits == null ? limits : minLimits;
+        maxLimits = maxLimits == null ? limits : maxLimits;
+        requireBounds(where, limits, minLimits, maxLimits);
+    }
+
+    /** Whether the bounds leave right-sizing any room: some dimension may differ from {@code limits}. */
+    public boolean sizable() {
+        return !minLimits.equals(limits) || !maxLimits.equals(limits);
+    }
+
+    private static void requireBounds(String where, ResourceVector limits, ResourceVector min, ResourceVector max) {
+        String[] names = {"cpu", "memory", "disk", "io", "net"};
+        double[] l = dimensions(limits);
+        double[] lo = dimensions(min);
+        double[] hi = dimensions(max);
+        for (int i = 0; i < names.length; i++) {
+            String d = names[i];
+            if (l[i] == 0 && (lo[i] != 0 || hi[i] != 0)) {
+                throw new IllegalArgumentException(where + "limits." + d + " is 0 (unlimited), so minLimits." + d
+                        + " and maxLimits." + d + " must be 0 too but were " + fmt(lo[i]) + " and " + fmt(hi[i]));
+            }
+            if (lo[i] > l[i]) {
+                throw new IllegalArgumentException(where + "minLimits." + d + " must be <= limits." + d + " ("
+                        + fmt(l[i]) + ") but was " + fmt(lo[i]));
+            }
+            if (hi[i] < l[i]) {
+                throw new IllegalArgumentException(where + "maxLimits." + d + " must be >= limits." + d + " ("
+                        + fmt(l[i]) + ") but was " + fmt(hi[i]));
+            }
+        }
+    }
+
+    private static double[] dimensions(ResourceVector v) {
+        return new double[] {v.cpuCores(), v.memoryBytes(), v.diskBytes(), v.ioBytesPerSecond(),
+                v.netBytesPerSecond()};
+    }
+
+    private static String fmt(double v) {
+        return v == Math.rint(v) ? Long.toString((long) v) : Double.toString(v);
     }
 
     /** A builder with defaults: no limits, 30 s timeout, 10 s init timeout, 8 sandboxes, no warm-up. */
@@ -135,14 +179,15 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
                 && env.equals(f.env) && Objects.equals(workingDirectory, f.workingDirectory)
                 && limits.equals(f.limits) && pidsLimit == f.pidsLimit && timeout.equals(f.timeout)
                 && initTimeout.equals(f.initTimeout) && maxConcurrency == f.maxConcurrency
-                && warmupFiles.equals(f.warmupFiles) && Arrays.equals(initPayload, f.initPayload);
+                && warmupFiles.equals(f.warmupFiles) && Arrays.equals(initPayload, f.initPayload)
+                && minLimits.equals(f.minLimits) && maxLimits.equals(f.maxLimits);
     }
 
     /** Hashes all fields, the init payload by content. */
     @Override
     public int hashCode() {
         return Objects.hash(name, kind, argv, env, workingDirectory, limits, pidsLimit, timeout, initTimeout,
-                maxConcurrency, warmupFiles, Arrays.hashCode(initPayload));
+                maxConcurrency, warmupFiles, Arrays.hashCode(initPayload), minLimits, maxLimits);
     }
 
     /** A readable summary; the init payload is shown by size only. */
@@ -150,7 +195,8 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
     public String toString() {
         return "FunctionSpec[" + name + " " + kind.label() + " argv=" + argv + " limits=" + limits + " pids="
                 + pidsLimit + " timeout=" + timeout + " init=" + initTimeout + " max=" + maxConcurrency
-                + " warmup=" + warmupFiles.keySet() + " initPayload=" + initPayload.length + "B]";
+                + " warmup=" + warmupFiles.keySet() + " initPayload=" + initPayload.length + "B"
+                + (sizable() ? " sized " + minLimits + " .. " + maxLimits : "") + "]";
     }
 
     private static void requirePositive(String where, String field, Duration d) {
@@ -184,6 +230,8 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
         private int maxConcurrency = 8;
         private Map<String, Path> warmupFiles = Map.of();
         private byte[] initPayload = new byte[0];
+        private ResourceVector minLimits;
+        private ResourceVector maxLimits;
 
         private Builder(String name, Kind kind, List<String> argv) {
             this.name = name;
@@ -245,10 +293,22 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
             return this;
         }
 
+        /** The least a right-sized sandbox gets (default: the limits themselves). */
+        public Builder minLimits(ResourceVector v) {
+            minLimits = v;
+            return this;
+        }
+
+        /** The most a right-sized sandbox gets (default: the limits themselves). */
+        public Builder maxLimits(ResourceVector v) {
+            maxLimits = v;
+            return this;
+        }
+
         /** Validates and builds the spec. */
         public FunctionSpec build() {
             return new FunctionSpec(name, kind, argv, env, workingDirectory, limits, pidsLimit, timeout,
-                    initTimeout, maxConcurrency, warmupFiles, initPayload);
+                    initTimeout, maxConcurrency, warmupFiles, initPayload, minLimits, maxLimits);
         }
     }
 }

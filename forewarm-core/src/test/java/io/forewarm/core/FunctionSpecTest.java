@@ -72,6 +72,25 @@ class FunctionSpecTest {
     }
 
     @Test
+    void sizingBoundsDefaultToTheLimitsAndMustEncloseThem() {
+        ResourceVector limits = new ResourceVector(1, 256L << 20, 0, 0, 0);
+        FunctionSpec fixed = echo().limits(limits).build();
+        assertThat(fixed.minLimits()).isEqualTo(limits);
+        assertThat(fixed.maxLimits()).isEqualTo(limits);
+        assertThat(fixed.sizable()).isFalse();
+        FunctionSpec sized = echo().limits(limits).minLimits(ResourceVector.of(0.25, 32L << 20))
+                .maxLimits(ResourceVector.of(2, 1L << 30)).build();
+        assertThat(sized.sizable()).isTrue();
+        assertThat(sized).isNotEqualTo(fixed);
+        assertThatThrownBy(() -> echo().limits(limits).minLimits(ResourceVector.of(2, 32L << 20)).build())
+                .hasMessageContaining("minLimits.cpu must be <= limits.cpu (1) but was 2");
+        assertThatThrownBy(() -> echo().limits(limits).maxLimits(ResourceVector.of(1, 128L << 20)).build())
+                .hasMessageContaining("maxLimits.memory must be >= limits.memory (268435456) but was 134217728");
+        assertThatThrownBy(() -> echo().limits(limits).maxLimits(new ResourceVector(1, 256L << 20, 5, 0, 0))
+                .build()).hasMessageContaining("limits.disk is 0 (unlimited)");
+    }
+
+    @Test
     void parsesKindLabels() {
         assertThat(Kind.parse("worker")).isEqualTo(Kind.WORKER);
         assertThat(Kind.parse("command")).isEqualTo(Kind.COMMAND);

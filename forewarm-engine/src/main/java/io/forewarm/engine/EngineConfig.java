@@ -1,6 +1,7 @@
 package io.forewarm.engine;
 
 import io.forewarm.core.ResourceVector;
+import io.forewarm.predict.resources.ResourceRecommender;
 
 import java.lang.management.ManagementFactory;
 import java.time.Duration;
@@ -19,10 +20,12 @@ import java.time.Duration;
  * @param recordBuffer     execution records held for the history writer before new ones are dropped
  * @param retrainInterval  how often every function's model is refitted from its recorded history (zero: never)
  * @param retrainLookback  how much recorded history a refit replays
+ * @param sizing           how a sizable function's recorded usage becomes its next sandbox's limits
  */
 public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int queueCapacity, Duration queueDeadline,
                            Duration tick, Duration sampleInterval, String defaultPolicy, LimitRule limitRule,
-                           int recordBuffer, Duration retrainInterval, Duration retrainLookback) {
+                           int recordBuffer, Duration retrainInterval, Duration retrainLookback,
+                           ResourceRecommender.Config sizing) {
 
     /** Validates every field, naming the bad one. */
     public EngineConfig {
@@ -56,17 +59,20 @@ public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int qu
             throw new IllegalArgumentException("engine retrainLookback must be 1 minute to 366 days but was "
                     + retrainLookback);
         }
+        if (sizing == null) {
+            throw new IllegalArgumentException("engine sizing is required");
+        }
     }
 
     /**
      * The machine's cores and physical memory, 256 MB for unlimited sandboxes, 64 waiting requests for at most
      * 10 s, a 1 s tick, 100 ms sampling, the default limit rule and the default policy of {@link EnginePolicies},
-     * models refitted every 6 hours from the last 14 days of history.
+     * models refitted every 6 hours from the last 14 days of history, and the recommender's defaults.
      */
     public static EngineConfig defaults() {
         return new EngineConfig(machine(), 256L << 20, 64, Duration.ofSeconds(10), Duration.ofSeconds(1),
                 Duration.ofMillis(100), EnginePolicies.defaultSpec(), LimitRule.DEFAULT, 100_000,
-                Duration.ofHours(6), Duration.ofDays(14));
+                Duration.ofHours(6), Duration.ofDays(14), ResourceRecommender.Config.DEFAULT);
     }
 
     /** The cores and physical memory of this machine. */
@@ -80,37 +86,43 @@ public record EngineConfig(ResourceVector capacity, long unlimitedMemory, int qu
     /** This config with another host budget. */
     public EngineConfig withCapacity(ResourceVector v) {
         return new EngineConfig(v, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback, sizing);
     }
 
     /** This config with another queue bound and deadline. */
     public EngineConfig withQueue(int capacityOfQueue, Duration deadline) {
         return new EngineConfig(capacity, unlimitedMemory, capacityOfQueue, deadline, tick, sampleInterval,
-                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback, sizing);
     }
 
     /** This config with another housekeeper tick and usage sampling interval. */
     public EngineConfig withTiming(Duration tickPeriod, Duration sampling) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tickPeriod, sampling,
-                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback);
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback, sizing);
     }
 
     /** This config with another default policy spec. */
     public EngineConfig withDefaultPolicy(String spec) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                spec, limitRule, recordBuffer, retrainInterval, retrainLookback);
+                spec, limitRule, recordBuffer, retrainInterval, retrainLookback, sizing);
     }
 
     /** This config with another limit rule. */
     public EngineConfig withLimitRule(LimitRule rule) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                defaultPolicy, rule, recordBuffer, retrainInterval, retrainLookback);
+                defaultPolicy, rule, recordBuffer, retrainInterval, retrainLookback, sizing);
     }
 
     /** This config with models refitted every {@code interval} (zero: never) from the last {@code lookback}. */
     public EngineConfig withRetraining(Duration interval, Duration lookback) {
         return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
-                defaultPolicy, limitRule, recordBuffer, interval, lookback);
+                defaultPolicy, limitRule, recordBuffer, interval, lookback, sizing);
+    }
+
+    /** This config with another recommender for sizable functions. */
+    public EngineConfig withSizing(ResourceRecommender.Config c) {
+        return new EngineConfig(capacity, unlimitedMemory, queueCapacity, queueDeadline, tick, sampleInterval,
+                defaultPolicy, limitRule, recordBuffer, retrainInterval, retrainLookback, c);
     }
 
     /** The budget a sandbox with {@code limits} takes: its cpu quota and its memory limit (or the default). */

@@ -44,11 +44,26 @@ public record EngineStatus(List<FunctionStatus> functions, ResourceVector capaci
      * @param coldStartMillis   its last measured cold start
      * @param windowBaseMillis  when the window was set: the time it is measured from ({@link Long#MIN_VALUE}: none)
      * @param training          when and why its model was last refitted
+     * @param sizing            its right-sizing
      */
     public record FunctionStatus(String name, String policy, int warm, int busy, int starting, int queued,
                                  ResourceVector nextLimits, boolean limitRaised, Window window,
                                  long lastArrivalMillis, long coldStartMillis, long windowBaseMillis,
-                                 Training training) {
+                                 Training training, SizingStatus sizing) {
+    }
+
+    /**
+     * A function's right-sizing from its recorded usage.
+     *
+     * @param sizable     whether its spec's bounds leave room to size it at all
+     * @param active      whether the recommendation sizes its next sandbox (enough samples, or an OOM bump)
+     * @param samples     memory samples recorded (one per aggregation interval)
+     * @param recommended the recommendation within the bounds and the host (its spec's limits until active)
+     * @param min         the least its spec allows
+     * @param max         the most its spec allows
+     */
+    public record SizingStatus(boolean sizable, boolean active, long samples, ResourceVector recommended,
+                               ResourceVector min, ResourceVector max) {
     }
 
     /** The named function's status, or null. */

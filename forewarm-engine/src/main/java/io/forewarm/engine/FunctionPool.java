@@ -16,7 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The sandboxes of one function and what the engine knows about it: its policy state and the window after
- * its last arrival (or set later for a scheduled signal), its recent runs, and the limits its next sandbox gets.
+ * its last arrival (or set later for a scheduled signal), its recent runs, its right-sizing, and the limits its
+ * next sandbox gets.
  */
 final class FunctionPool {
 
@@ -36,6 +37,7 @@ final class FunctionPool {
     private volatile Training training = Training.NEVER;
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final Deque<LimitRule.Run> runs = new ArrayDeque<>();
+    private final Sizing sizing;
     private long lastArrivalMillis = Long.MIN_VALUE;
     private Window window;
     private volatile ResourceVector nextLimits;
@@ -46,8 +48,9 @@ final class FunctionPool {
     private volatile int burstPeak;
 
     FunctionPool(FunctionSpec spec, String policySpec, KeepAliveBounds bounds, Policy policy, UnitProfile profile,
-                 long coldStartGuessMillis) {
+                 long coldStartGuessMillis, Sizing sizing) {
         this.spec = spec;
+        this.sizing = sizing;
         this.policySpec = policySpec;
         this.bounds = bounds;
         this.policy = policy;
@@ -241,18 +244,28 @@ final class FunctionPool {
     }
 
     /** Sets the limits of the next sandbox; forgets the runs made under the old ones. */
-    synchronized void raiseLimits(ResourceVector limits) {
-        nextLimits = limits;
-        runs.clear();
+    synchronized void resize(ResourceVector limits) {
+        if (!limits.equals(nextLimits)) {
+            nextLimits = limits;
+            runs.clear();
+        }
     }
 
     ResourceVector nextLimits() {
         return nextLimits;
     }
 
-    /** Whether the next sandbox's limits are above the function's own. */
+    /** Its right-sizing. */
+    Sizing sizing() {
+        return sizing;
+    }
+
+    /** Whether the next sandbox's limits are above the function's own in some dimension (sizing may also shrink). */
     boolean raised() {
-        return !nextLimits.equals(spec.limits());
+        ResourceVector n = nextLimits;
+        ResourceVector s = spec.limits();
+        return n.cpuCores() > s.cpuCores() || n.memoryBytes() > s.memoryBytes() || n.diskBytes() > s.diskBytes()
+                || n.ioBytesPerSecond() > s.ioBytesPerSecond() || n.netBytesPerSecond() > s.netBytesPerSecond();
     }
 
     long coldStartMillis() {

@@ -121,7 +121,7 @@ public final class Orchestrator implements AutoCloseable {
         }
         Policy policy = policies.get(policySpec);
         FunctionPool fn = new FunctionPool(spec, policySpec, bounds, policy, UnitProfile.of(spec.name(),
-                need.memoryMb(), COLD_START_GUESS_MILLIS), COLD_START_GUESS_MILLIS);
+                need.memoryMb(), COLD_START_GUESS_MILLIS), COLD_START_GUESS_MILLIS, new Sizing(spec, config.sizing()));
         if (!pool.add(fn)) {
             throw new IllegalArgumentException("function '" + spec.name() + "' is already registered");
         }
@@ -224,12 +224,21 @@ public final class Orchestrator implements AutoCloseable {
         return result(fn, slot, inv, queueMillis, cold, initMillis);
     }
 
-    /** Feeds the run to the limit rule; raises the next sandbox's limits when the function keeps hitting them. */
+    /**
+     * Feeds the run to the function's right-sizing, whose recommendation sizes the next sandbox once it has
+     * enough samples; until then to the limit rule, which raises the limits when the function keeps hitting them.
+     */
     private void adjustLimits(FunctionPool fn, Slot slot, Invocation inv, UsageMonitor.Peaks peaks) {
+        boolean oom = inv.exit() == ExitKind.OOM || peaks.oomKills() > 0;
+        ResourceVector sized = fn.sizing().observe(slot.limits(), peaks, inv.runTime().toMillis(), oom,
+                clock.millis(), config.capacity());
+        if (sized != null) {
+            fn.resize(sized);
+            return;
+        }
         if (!slot.limits().equals(fn.nextLimits())) {
             return; // measured under limits that were already raised since: says nothing about the new ones
         }
-        boolean oom = inv.exit() == ExitKind.OOM || peaks.oomKills() > 0;
         LimitRule rule = config.limitRule();
         List<LimitRule.Run> runs = fn.addRun(new LimitRule.Run(peaks.peakMemoryBytes(), peaks.cpuMillis(),
                 inv.runTime().toMillis(), oom), rule.window());
@@ -238,7 +247,7 @@ public final class Orchestrator implements AutoCloseable {
         if (!next.equals(slot.limits())) {
             LOG.info("raising the limits of '{}' from {} to {} after repeated runs near them", fn.name(),
                     slot.limits(), next);
-            fn.raiseLimits(next);
+            fn.resize(next);
         }
     }
 
@@ -273,6 +282,13 @@ public final class Orchestrator implements AutoCloseable {
             return null;
         } catch (RuntimeException e) {
             slot.failure(e instanceof SandboxException se ? se.kind() : ExitKind.INIT_FAILURE);
+            if (slot.failure() == ExitKind.OOM) { // too small to even start: the next one gets more memory
+                ResourceVector sized = slot.pool().sizing().observe(slot.limits(), UsageMonitor.Peaks.UNKNOWN, 0,
+                        true, clock.millis(), config.capacity());
+                if (sized != null) {
+                    slot.pool().resize(sized);
+                }
+            }
             pool.retire(slot);
             LOG.warn("starting a sandbox of '{}' failed: {}", spec.name(), e.getMessage());
             return "sandbox of '" + spec.name() + "' failed to start: " + e.getMessage();
@@ -327,7 +343,7 @@ public final class Orchestrator implements AutoCloseable {
                 .map(p -> new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
                         p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(),
                         p.raised(), p.window(), p.lastArrivalMillis(), p.coldStartMillis(), p.windowBaseMillis(),
-                        p.training()))
+                        p.training(), p.sizing().status(config.capacity())))
                 .toList();
         ResourceVector a = pool.allocated();
         Isolation iso = factory.isolation();

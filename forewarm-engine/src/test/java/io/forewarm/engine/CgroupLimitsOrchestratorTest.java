@@ -3,6 +3,7 @@ package io.forewarm.engine;
 import io.forewarm.core.ExecutionRecord;
 import io.forewarm.core.ExitKind;
 import io.forewarm.core.ResourceVector;
+import io.forewarm.predict.resources.ResourceRecommender;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,7 @@ class CgroupLimitsOrchestratorTest {
             InvokeResult oom = engine.invoke("hog", bytes("hog:200"));
             assertThat(oom.exit()).isEqualTo(ExitKind.OOM);
             assertThat(oom.limitRaised()).isFalse();
+            engine.flushRecords(); // the run is accounted on the monitor thread: wait for it before asking
             assertThat(engine.status().function("hog").nextLimits().memoryBytes()).isEqualTo(96 * MB);
             InvokeResult next = engine.invoke("hog", bytes("echo:ok"));
             assertThat(next.cold()).isTrue();
@@ -82,6 +84,64 @@ class CgroupLimitsOrchestratorTest {
             InvokeResult fresh = engine.invoke("near", bytes("echo:fresh"));
             assertThat(fresh.cold()).isTrue();
             assertThat(fresh.limitRaised()).isTrue();
+        }
+    }
+
+    /** Right-sizing from every run: sized once 3 runs are recorded, each run its own sample. */
+    private static EngineConfig sizing() {
+        return TestRig.config().withTiming(Duration.ofSeconds(1), Duration.ofMillis(20))
+                .withSizing(ResourceRecommender.Config.DEFAULT.withSampling(0, 3));
+    }
+
+    @Test
+    void aFunctionThatUsesLittleMemoryGetsASmallerNextSandbox() {
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            engine.register(testFn("lean").limits(ResourceVector.of(0.5, 256 * MB))
+                    .minLimits(ResourceVector.of(0.05, 16 * MB)).maxLimits(ResourceVector.of(1, 512 * MB)).build());
+            for (int i = 0; i < 3; i++) {
+                assertThat(engine.invoke("lean", bytes("echo:x")).exit()).isEqualTo(ExitKind.OK);
+            }
+            engine.flushRecords();
+            long peak = rig.recordsOf(engine, "lean").stream().mapToLong(ExecutionRecord::peakMemoryBytes).max()
+                    .orElseThrow();
+            EngineStatus.FunctionStatus s = engine.status().function("lean");
+            assertThat(s.sizing().active()).isTrue();
+            assertThat(s.sizing().samples()).isEqualTo(3);
+            // The 95th percentile of the peaks (a bucket edge at most 8% above) plus the 15% margin, at least the
+            // spec's 16 MB (a Python worker's peak is about 8 MB).
+            assertThat(s.nextLimits().memoryBytes()).isBetween(Math.max(16 * MB, Math.round(peak * 1.15)),
+                    Math.max(16 * MB, Math.round(peak * 1.08 * 1.15) + 1)).isLessThan(256 * MB);
+            assertThat(s.limitRaised()).isFalse();
+            // The warm sandbox keeps its limits; a crash retires it and the next one is the smaller size.
+            engine.invoke("lean", bytes("crash:"));
+            InvokeResult fresh = engine.invoke("lean", bytes("echo:small"));
+            assertThat(fresh.cold()).isTrue();
+            assertThat(fresh.exit()).isEqualTo(ExitKind.OK);
+            List<ExecutionRecord> recs = rig.recordsOf(engine, "lean");
+            assertThat(recs.getFirst().limits().memoryBytes()).isEqualTo(256 * MB);
+            assertThat(recs.getLast().limits().memoryBytes()).isLessThan(256 * MB)
+                    .isGreaterThanOrEqualTo(16 * MB);
+        }
+    }
+
+    @Test
+    void aFunctionKilledForMemoryGetsABiggerNextSandboxWithinItsBounds() {
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            engine.register(testFn("greedy").limits(ResourceVector.of(0.5, 64 * MB))
+                    .maxLimits(ResourceVector.of(0.5, 88 * MB)).build());
+            assertThat(engine.invoke("greedy", bytes("hog:66")).exit()).isEqualTo(ExitKind.OOM);
+            engine.flushRecords();
+            EngineStatus.FunctionStatus s = engine.status().function("greedy");
+            // max(64 MB * 1.2, 64 MB + 16 MB) plus 15% is 92 MB: the spec's bound of 88 MB holds it.
+            assertThat(s.sizing().active()).isTrue();
+            assertThat(s.nextLimits().memoryBytes()).isEqualTo(88 * MB);
+            assertThat(s.nextLimits().cpuCores()).as("one OOM says nothing about cpu").isEqualTo(0.5);
+            // 66 MB and the Python worker (about 8 MB) fit the bigger sandbox.
+            InvokeResult next = engine.invoke("greedy", bytes("hog:66"));
+            assertThat(next.cold()).isTrue();
+            assertThat(next.exit()).as(next.toString()).isEqualTo(ExitKind.OK);
+            assertThat(next.limitRaised()).isTrue();
+            assertThat(rig.recordsOf(engine, "greedy").getLast().limits().memoryBytes()).isEqualTo(88 * MB);
         }
     }
 }

@@ -9,6 +9,7 @@ import io.forewarm.history.HistoryStore;
 import io.forewarm.predict.Cron;
 import io.forewarm.predict.Policies;
 import io.forewarm.predict.Signals;
+import io.forewarm.predict.resources.ResourceRecommender;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.predict.plan.Plan;
 import org.junit.jupiter.api.AfterAll;
@@ -140,8 +141,9 @@ class SignalsAndRetrainingTest {
 
     @Test
     void aDriftTheAutoPolicyDetectsIsRecordedAsARefit() {
-        FunctionPool pool = new FunctionPool(testFn("d").build(), "auto", KeepAliveBounds.NONE, Policies.create("auto"),
-                UnitProfile.of("d", 64, 1000), 1000);
+        FunctionSpec spec = testFn("d").build();
+        FunctionPool pool = new FunctionPool(spec, "auto", KeepAliveBounds.NONE, Policies.create("auto"),
+                UnitProfile.of("d", 64, 1000), 1000, new Sizing(spec, ResourceRecommender.Config.DEFAULT));
         long min = 60_000;
         long t = 0;
         while (t < 3 * 1440) {

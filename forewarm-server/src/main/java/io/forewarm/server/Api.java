@@ -297,6 +297,7 @@ final class Api {
         }
         o.set("training", f == null ? training(Training.NEVER) : training(f.training()));
         o.set("signals", signalReasons(d.spec().name(), d.policy(), System.currentTimeMillis()));
+        o.set("resources", sizing(f));
         ArrayNode known = o.putArray("available");
         Policies.names().forEach(known::add);
         return o;
@@ -388,6 +389,7 @@ final class Api {
                 set ? f.windowBaseMillis() : Long.MIN_VALUE, now.toEpochMilli())));
         o.set("signals", signalReasons(name, d.policy(), now.toEpochMilli()));
         o.put("warm", f == null ? 0 : f.warm());
+        o.set("resources", sizing(f));
         ArrayNode recent = o.putArray("arrivalsPerMinute");
         for (long n : history.arrivalsPerMinute(name, now.minus(Duration.ofMinutes(59)), 60)) {
             recent.add(n);
@@ -513,6 +515,30 @@ final class Api {
             x.set("nextLimits", vector(f.nextLimits()));
         }
         return o;
+    }
+
+    /**
+     * A function's right-sizing: whether its spec lets it be sized, whether the recommendation is in force,
+     * on how many samples, what it recommends, the bounds, and the limits its next sandbox gets.
+     */
+    private static ObjectNode sizing(EngineStatus.FunctionStatus f) {
+        ObjectNode o = MAPPER.createObjectNode();
+        if (f == null) {
+            return o;
+        }
+        EngineStatus.SizingStatus s = f.sizing();
+        o.put("sizable", s.sizable()).put("active", s.active()).put("samples", s.samples());
+        o.set("recommended", resources(s.recommended()));
+        o.set("min", resources(s.min()));
+        o.set("max", resources(s.max()));
+        o.set("next", resources(f.nextLimits()));
+        return o;
+    }
+
+    private static ObjectNode resources(ResourceVector v) {
+        return MAPPER.createObjectNode().put("cpu", v.cpuCores()).put("memoryBytes", v.memoryBytes())
+                .put("diskBytes", v.diskBytes()).put("ioBytesPerSecond", v.ioBytesPerSecond())
+                .put("netBytesPerSecond", v.netBytesPerSecond());
     }
 
     private static ObjectNode vector(ResourceVector v) {

@@ -25,7 +25,7 @@ public final class SpecCodec {
 
     /** Every field a spec may carry. */
     static final Set<String> FIELDS = Set.of("name", "kind", "argv", "env", "workingDirectory", "limits",
-            "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload", "initText",
+            "minLimits", "maxLimits", "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload", "initText",
             "policy", "version");
     private static final Set<String> LIMIT_FIELDS = Set.of("cpu", "memory", "disk", "io", "net");
 
@@ -73,7 +73,9 @@ public final class SpecCodec {
         }
         FunctionSpec.Builder b = FunctionSpec.builder(name, kind, argv)
                 .env(stringMap(json, "env"))
-                .limits(limits(json.get("limits")));
+                .limits(limits("limits", json.get("limits"), ResourceVector.ZERO))
+                .minLimits(limits("minLimits", json.get("minLimits"), null))
+                .maxLimits(limits("maxLimits", json.get("maxLimits"), null));
         String wd = text(json, "workingDirectory", null);
         if (wd != null) {
             b.workingDirectory(Path.of(wd));
@@ -122,13 +124,11 @@ public final class SpecCodec {
         if (spec.workingDirectory() != null) {
             o.put("workingDirectory", spec.workingDirectory().toString());
         }
-        ObjectNode l = o.putObject("limits");
-        ResourceVector r = spec.limits();
-        l.put("cpu", r.cpuCores());
-        l.put("memory", Units.bytes(r.memoryBytes()));
-        l.put("disk", Units.bytes(r.diskBytes()));
-        l.put("io", Units.bytes(r.ioBytesPerSecond()));
-        l.put("net", Units.bytes(r.netBytesPerSecond()));
+        writeLimits(o.putObject("limits"), spec.limits());
+        if (spec.sizable()) { // absent bounds read back as the limits themselves
+            writeLimits(o.putObject("minLimits"), spec.minLimits());
+            writeLimits(o.putObject("maxLimits"), spec.maxLimits());
+        }
         o.put("pidsLimit", spec.pidsLimit());
         o.put("timeout", Units.duration(spec.timeout()));
         o.put("initTimeout", Units.duration(spec.initTimeout()));
@@ -139,28 +139,37 @@ public final class SpecCodec {
         return o;
     }
 
-    private static ResourceVector limits(JsonNode l) {
+    private static void writeLimits(ObjectNode l, ResourceVector r) {
+        l.put("cpu", r.cpuCores());
+        l.put("memory", Units.bytes(r.memoryBytes()));
+        l.put("disk", Units.bytes(r.diskBytes()));
+        l.put("io", Units.bytes(r.ioBytesPerSecond()));
+        l.put("net", Units.bytes(r.netBytesPerSecond()));
+    }
+
+    /** The resource object under {@code key} ({@code limits}, {@code minLimits}, ...), or {@code absent}. */
+    private static ResourceVector limits(String key, JsonNode l, ResourceVector absent) {
         if (l == null || l.isNull()) {
-            return ResourceVector.ZERO;
+            return absent;
         }
         if (!l.isObject()) {
-            throw new IllegalArgumentException("limits must be an object with cpu, memory, disk, io, net");
+            throw new IllegalArgumentException(key + " must be an object with cpu, memory, disk, io, net");
         }
         l.fieldNames().forEachRemaining(f -> {
             if (!LIMIT_FIELDS.contains(f)) {
-                throw new IllegalArgumentException("limits: unknown field '" + f + "'; known: cpu, memory, disk,"
+                throw new IllegalArgumentException(key + ": unknown field '" + f + "'; known: cpu, memory, disk,"
                         + " io, net");
             }
         });
         JsonNode cpu = l.get("cpu");
         if (cpu != null && !cpu.isNumber()) {
-            throw new IllegalArgumentException("limits.cpu must be a number of cores but was " + cpu);
+            throw new IllegalArgumentException(key + ".cpu must be a number of cores but was " + cpu);
         }
-        return new ResourceVector(cpu == null ? 0 : cpu.asDouble(), size(l, "memory"), size(l, "disk"),
-                size(l, "io"), size(l, "net"));
+        return new ResourceVector(cpu == null ? 0 : cpu.asDouble(), size(key, l, "memory"), size(key, l, "disk"),
+                size(key, l, "io"), size(key, l, "net"));
     }
 
-    private static long size(JsonNode l, String field) {
+    private static long size(String key, JsonNode l, String field) {
         JsonNode v = l.get(field);
         if (v == null) {
             return 0;
@@ -172,10 +181,10 @@ public final class SpecCodec {
             try {
                 return Units.bytes(v.asText());
             } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("limits." + field + ": " + e.getMessage(), e);
+                throw new IllegalArgumentException(key + "." + field + ": " + e.getMessage(), e);
             }
         }
-        throw new IllegalArgumentException("limits." + field + " must be bytes or a size such as 256MB but was "
+        throw new IllegalArgumentException(key + "." + field + " must be bytes or a size such as 256MB but was "
                 + v);
     }
 

@@ -255,6 +255,11 @@ class ApiTest {
         assertThat(m.get("policy").asText()).isEqualTo("fixed:10");
         assertThat(m.get("window").isNull()).isTrue(); // no arrival yet: no window
         assertThat(m.get("available").toString()).contains("hybrid");
+        // Its spec gives no sizing bounds: the next sandbox is the spec's size and says so.
+        assertThat(m.at("/resources/sizable").asBoolean()).isFalse();
+        assertThat(m.at("/resources/active").asBoolean()).isFalse();
+        assertThat(m.at("/resources/next/memoryBytes").asLong()).isEqualTo(m.at("/resources/recommended/memoryBytes")
+                .asLong()).isEqualTo(m.at("/resources/max/memoryBytes").asLong());
 
         HttpResponse<String> changed = t.put("/v1/functions/mod/model", Map.of("policy", "fixed:20"));
         assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
@@ -270,6 +275,7 @@ class ApiTest {
         assertThat(after.at("/window/keepAliveMs").asLong()).isEqualTo(20 * 60_000L);
         assertThat(after.at("/plan/state").asText()).isEqualTo("keep-warm");
         assertThat(after.get("arrivalsPerMinute")).hasSize(60);
+        assertThat(after.at("/resources/samples").asLong()).as("an unsizable function records none").isZero();
         assertThat(TestServer.json(t.get("/v1/functions/mod/model")).at("/window/keepAliveMs").asLong())
                 .isEqualTo(20 * 60_000L);
         assertError(t.get("/v1/functions/ghost/forecast"), 404, "not_found");
@@ -293,6 +299,26 @@ class ApiTest {
                 "bad_request");
         assertError(t.put("/v1/functions/mod/model", Map.of("keepAlive", "long")), 400, "bad_request");
         t.delete("/v1/functions/mod");
+    }
+
+    @Test
+    void aSpecWithSizingBoundsShowsThemInTheModel() {
+        ObjectNode spec = TestServer.commandSpec("sized", "5s", "cat");
+        spec.putObject("limits").put("cpu", 1).put("memory", "128MB");
+        spec.putObject("minLimits").put("cpu", 0.25).put("memory", "32MB");
+        spec.putObject("maxLimits").put("cpu", 2).put("memory", "512MB");
+        HttpResponse<String> put = t.put("/v1/functions/sized", spec);
+        assertThat(put.statusCode()).as(put.body()).isIn(200, 201);
+        assertThat(TestServer.json(t.get("/v1/functions/sized")).at("/maxLimits/memory").asText()).isEqualTo("512MB");
+        JsonNode m = TestServer.json(t.get("/v1/functions/sized/model"));
+        assertThat(m.at("/resources/sizable").asBoolean()).isTrue();
+        assertThat(m.at("/resources/active").asBoolean()).as("no runs yet").isFalse();
+        assertThat(m.at("/resources/min/memoryBytes").asLong()).isEqualTo(32L << 20);
+        assertThat(m.at("/resources/max/cpu").asDouble()).isEqualTo(2);
+        assertThat(m.at("/resources/next/memoryBytes").asLong()).isEqualTo(128L << 20);
+        spec.putObject("minLimits").put("memory", "1GB");
+        assertError(t.put("/v1/functions/sized", spec), 400, "bad_request");
+        t.delete("/v1/functions/sized");
     }
 
     @Test

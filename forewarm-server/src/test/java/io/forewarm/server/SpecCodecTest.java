@@ -26,11 +26,19 @@ class SpecCodecTest {
                 .limits(new ResourceVector(1.5, 256L << 20, 64L << 20, 10L << 20, 1000))
                 .pidsLimit(64).timeout(Duration.ofMillis(1500)).initTimeout(Duration.ofMinutes(2)).maxConcurrency(3)
                 .warmupFiles(Map.of("model.bin", Path.of("/data/model.bin"))).initPayload(new byte[] {0, 1, -1})
+                .minLimits(new ResourceVector(0.25, 64L << 20, 64L << 20, 10L << 20, 1000))
+                .maxLimits(new ResourceVector(4, 1L << 30, 64L << 20, 10L << 20, 1000))
                 .build();
         ObjectNode json = SpecCodec.write(spec);
         assertThat(json.get("timeout").asText()).isEqualTo("1500ms");
         assertThat(json.at("/limits/memory").asText()).isEqualTo("256MB");
+        assertThat(json.at("/maxLimits/memory").asText()).isEqualTo("1GB");
         assertThat(SpecCodec.read(json, "full").spec()).isEqualTo(spec);
+        // A spec whose bounds are its limits writes none, and reads back the same.
+        FunctionSpec fixed = FunctionSpec.builder("fixed", FunctionSpec.Kind.COMMAND, List.of("cat"))
+                .limits(ResourceVector.of(1, 64L << 20)).build();
+        assertThat(SpecCodec.write(fixed).has("minLimits")).isFalse();
+        assertThat(SpecCodec.read(SpecCodec.write(fixed), "fixed").spec()).isEqualTo(fixed);
     }
 
     @Test
@@ -53,6 +61,9 @@ class SpecCodecTest {
         assertRefused("{\"argv\": [\"cat\", 2]}", "argv[1] must be a string");
         assertRefused("{\"argv\": [\"cat\"], \"limits\": {\"memory\": \"lots\"}}", "limits.memory");
         assertRefused("{\"argv\": [\"cat\"], \"limits\": {\"gpu\": 1}}", "limits: unknown field 'gpu'");
+        assertRefused("{\"argv\": [\"cat\"], \"maxLimits\": {\"memory\": \"lots\"}}", "maxLimits.memory");
+        assertRefused("{\"argv\": [\"cat\"], \"limits\": {\"memory\": \"64MB\"}, \"minLimits\": {\"memory\": \"1GB\"}}",
+                "minLimits.memory must be <= limits.memory");
         assertRefused("{\"argv\": [\"cat\"], \"maxConcurrency\": 0}", "maxConcurrency must be >= 1");
         assertRefused("{\"argv\": [\"cat\"], \"kind\": \"daemon\"}", "kind: expected 'worker' or 'command'");
         assertRefused("{\"argv\": [\"cat\"], \"initPayload\": \"%%%\"}", "initPayload must be base64");

@@ -17,10 +17,21 @@ package io.forewarm.sim;
  * @param wallMs               wall time of this policy's replay (the trace is read once for all policies)
  * @param maxUnitStateBytes    the largest per-unit policy state seen, in bytes
  * @param fleet                the fleet model's extra figures, or null in the paper model
+ * @param sizing               the fleet model's right-sizing figures, or null (paper model, or a trace without
+ *                             memory distributions)
  */
 public record PolicyResult(String policy, String model, String unit, long units, long events, long coldStarts,
                            double coldStartPct, double p75UnitColdStartPct, double wastedGbMinutes,
-                           long wastedInstanceMinutes, long wallMs, long maxUnitStateBytes, FleetFigures fleet) {
+                           long wastedInstanceMinutes, long wallMs, long maxUnitStateBytes, FleetFigures fleet,
+                           SizingFigures sizing) {
+
+    /** A result without sizing figures. */
+    public PolicyResult(String policy, String model, String unit, long units, long events, long coldStarts,
+                        double coldStartPct, double p75UnitColdStartPct, double wastedGbMinutes,
+                        long wastedInstanceMinutes, long wallMs, long maxUnitStateBytes, FleetFigures fleet) {
+        this(policy, model, unit, units, events, coldStarts, coldStartPct, p75UnitColdStartPct, wastedGbMinutes,
+                wastedInstanceMinutes, wallMs, maxUnitStateBytes, fleet, null);
+    }
 
     /**
      * Figures only the fleet model has.
@@ -34,5 +45,25 @@ public record PolicyResult(String policy, String model, String unit, long units,
      */
     public record FleetFigures(double capacityGb, double peakMemoryGb, long evictions, long rejected,
                                double coldStartDelayMsP50, double addedLatencySeconds) {
+    }
+
+    /**
+     * How the resource recommender's memory limits fit the executions, against static sizes (see {@code
+     * ShadowSizing} in the fleet model). Slack is the limit minus the memory used, averaged over the
+     * executions within their limit; a limit hit is an execution that used more than its limit.
+     *
+     * @param executions        scored executions with a memory draw
+     * @param limitMbAvg        the recommender's limit, averaged over executions
+     * @param slackMbAvg        the recommender's slack
+     * @param limitHitPct       100 * executions above the recommender's limit / executions
+     * @param staticLimitMbAvg  the static size the model allocates (the trace's average memory)
+     * @param staticSlackMbAvg  its slack
+     * @param staticLimitHitPct its limit-hit percentage
+     * @param maxLimitMbAvg     the static size of the trace's 100th percentile (never hit)
+     * @param maxSlackMbAvg     its slack
+     */
+    public record SizingFigures(long executions, double limitMbAvg, double slackMbAvg, double limitHitPct,
+                                double staticLimitMbAvg, double staticSlackMbAvg, double staticLimitHitPct,
+                                double maxLimitMbAvg, double maxSlackMbAvg) {
     }
 }

@@ -13,16 +13,19 @@ import io.forewarm.sim.PolicyResult;
 import io.forewarm.sim.Simulation;
 import io.forewarm.sim.trace.DurationProfile;
 import io.forewarm.sim.trace.FunctionSeries;
+import io.forewarm.sim.trace.MemoryProfile;
 import io.forewarm.sim.trace.Trace;
 
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -49,6 +52,9 @@ import java.util.SplittableRandom;
  * Pre-warmed instances count as idle from the moment they start (their memory is held). Wasted memory is the
  * time instances spend idle times their memory, clipped to {@code [scoreFrom, end of horizon)}; instances
  * still loaded at the end count to the end, as in the paper model.
+ *
+ * <p>When the trace gives memory distributions, {@link ShadowSizing} scores the resource recommender's memory
+ * limits against each execution's drawn memory alongside, without changing any of the figures above.
  *
  * <p>The model checks its own invariants as it goes (memory never above capacity, the planner releases
  * only idle instances and pre-warms only what fits, instance counts and allocated memory agree at the end)
@@ -83,6 +89,7 @@ public final class FleetModel {
     private long addedLatencyMs;
     private long[] coldDelays = new long[64];
     private int coldCount;
+    private final ShadowSizing sizing = new ShadowSizing();
 
     private FleetModel(Policy policy, FleetOptions options, int firstMinute, int minutes) {
         this.policy = policy;
@@ -121,14 +128,21 @@ public final class FleetModel {
         Map<String, Pool> byUnit = new LinkedHashMap<>();
         Map<String, List<Source>> unitSources = new LinkedHashMap<>();
         Map<String, Double> unitMemory = new LinkedHashMap<>();
+        Map<String, MemoryProfile> unitProfile = new LinkedHashMap<>();
+        Set<String> unprofiled = new HashSet<>(); // a unit with a function of unknown distribution is not sized
         for (FunctionSeries s : series) {
             String unit = s.key().unit(options.unit());
             double mb = Double.isNaN(s.memoryMb()) ? options.defaultMemoryMb() : s.memoryMb();
             unitMemory.merge(unit, mb, Double::sum); // an application's sandbox holds all its functions
+            if (s.memory() == null) {
+                unprofiled.add(unit);
+            } else {
+                unitProfile.merge(unit, s.memory(), MemoryProfile::plus);
+            }
             long sourceSeed = new SplittableRandom(options.seed() ^ (sources.size() * 0xBF58476D1CE4E5B9L))
                     .nextLong();
             Source src = new Source(sources.size(), unit, new Arrivals(s, sourceSeed, horizonStart, horizonEnd),
-                    s.durations(), new SplittableRandom(sourceSeed + 1));
+                    s.durations(), new SplittableRandom(sourceSeed + 1), new SplittableRandom(sourceSeed + 2));
             sources.add(src);
             unitSources.computeIfAbsent(unit, u -> new ArrayList<>()).add(src);
         }
@@ -144,8 +158,11 @@ public final class FleetModel {
                 }
                 return next;
             };
-            Pool pool = new Pool(pools.size(), unit, ResourceVector.of(0, Math.round(mb * MB)), mb, cold,
-                    policy.newUnit(new UnitProfile(unit, mb, cold, foresight)));
+            long bytes = Math.round(mb * MB);
+            Pool pool = new Pool(pools.size(), unit, ResourceVector.of(0, bytes), mb, cold,
+                    policy.newUnit(new UnitProfile(unit, mb, cold, foresight)),
+                    unprofiled.contains(unit) || !unitProfile.containsKey(unit) ? null
+                            : new ShadowSizing.Unit(unitProfile.get(unit), bytes));
             pools.add(pool);
             byUnit.put(unit, pool);
         }
@@ -229,11 +246,17 @@ public final class FleetModel {
                     release(live.get(r.functionIndex()), r, t);
                 }
             }
-            inst = new Instance(nextInstanceId++, t);
+            inst = new Instance(nextInstanceId++, t, limitBytes(p));
             allocate(p);
             delay = p.coldStartMillis;
         }
         inst.valueAtUse = p.policy.retentionValue(t);
+        if (p.sizing != null) {
+            inst.usedBytes = p.sizing.draw(src.memoryRandom);
+            if (scored) {
+                sizing.score(p.sizing, inst.limitBytes, inst.usedBytes);
+            }
+        }
         p.busy++;
         p.peak = p.busy == 1 ? 1 : Math.max(p.peak, p.busy); // a new burst starts when nothing was running
         if (delay > 0 && scored) {
@@ -248,6 +271,9 @@ public final class FleetModel {
     }
 
     private void complete(Pool p, Instance inst, long t) {
+        if (p.sizing != null) {
+            inst.limitBytes = p.sizing.complete(inst.usedBytes, inst.limitBytes, t);
+        }
         p.busy--;
         inst.idleSince = t;
         inst.readyAt = Math.min(inst.readyAt, t);
@@ -281,7 +307,7 @@ public final class FleetModel {
                 release(p, r, t);
             } else if (a instanceof Plan.Prewarm w) {
                 for (int k = 0; k < w.count(); k++) {
-                    Instance inst = new Instance(nextInstanceId++, t + p.coldStartMillis);
+                    Instance inst = new Instance(nextInstanceId++, t + p.coldStartMillis, limitBytes(p));
                     inst.idleSince = t;
                     inst.valueAtUse = p.policy.retentionValue(t);
                     allocate(p);
@@ -308,6 +334,11 @@ public final class FleetModel {
                 evictions++;
             }
         }
+    }
+
+    /** The shadow memory limit of an instance of {@code p} started now (0 when {@code p} is not sized). */
+    private static long limitBytes(Pool p) {
+        return p.sizing == null ? 0 : p.sizing.limitBytes();
     }
 
     private void allocate(Pool p) {
@@ -383,7 +414,7 @@ public final class FleetModel {
         return new PolicyResult(policy.spec(), "fleet", options.unit().name().toLowerCase(Locale.ROOT),
                 scoredUnits, events, cold, events == 0 ? 0 : 100.0 * cold / events,
                 Simulation.percentile(Arrays.copyOf(unitPct, scoredUnits), 75), wastedMbMs / 1024.0 / MINUTE,
-                Math.round((double) wastedMs / MINUTE), wallMs, maxState, fleet);
+                Math.round((double) wastedMs / MINUTE), wallMs, maxState, fleet, sizing.figures());
     }
 
     private void schedule(long time, int kind, int index, Instance inst) {
@@ -421,14 +452,18 @@ public final class FleetModel {
         final Arrivals arrivals;
         final DurationProfile durations;
         final SplittableRandom random;
+        /** Memory draws: a stream of their own, so sizing never shifts the duration draws. */
+        final SplittableRandom memoryRandom;
         Pool pool;
 
-        Source(int index, String unit, Arrivals arrivals, DurationProfile durations, SplittableRandom random) {
+        Source(int index, String unit, Arrivals arrivals, DurationProfile durations, SplittableRandom random,
+               SplittableRandom memoryRandom) {
             this.index = index;
             this.unit = unit;
             this.arrivals = arrivals;
             this.durations = durations;
             this.random = random;
+            this.memoryRandom = memoryRandom;
         }
 
         long drawDuration(double defaultMs) {
@@ -443,10 +478,13 @@ public final class FleetModel {
         long readyAt;
         long idleSince;
         double valueAtUse; // the unit's retention value when this instance last served or was started
+        long limitBytes; // its shadow memory limit (ShadowSizing)
+        long usedBytes; // the memory its current execution uses
 
-        Instance(long id, long readyAt) {
+        Instance(long id, long readyAt, long limitBytes) {
             this.id = id;
             this.readyAt = readyAt;
+            this.limitBytes = limitBytes;
         }
     }
 
@@ -458,6 +496,7 @@ public final class FleetModel {
         final double memoryMb;
         final long coldStartMillis;
         final UnitPolicy policy;
+        final ShadowSizing.Unit sizing; // null: the trace gives no memory distribution for the unit
         final List<Instance> idle = new ArrayList<>(2); // ascending idleSince
         long last = Long.MIN_VALUE;
         Window window;
@@ -467,8 +506,10 @@ public final class FleetModel {
         long events;
         long cold;
 
-        Pool(int index, String id, ResourceVector size, double memoryMb, long coldStartMillis, UnitPolicy policy) {
+        Pool(int index, String id, ResourceVector size, double memoryMb, long coldStartMillis, UnitPolicy policy,
+             ShadowSizing.Unit sizing) {
             this.index = index;
+            this.sizing = sizing;
             this.id = id;
             this.size = size;
             this.memoryMb = memoryMb;

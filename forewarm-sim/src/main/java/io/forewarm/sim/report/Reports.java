@@ -21,7 +21,10 @@ public final class Reports {
     private Reports() {
     }
 
-    /** The result's fields in contract order; fleet-only fields appear only for the fleet model. */
+    /**
+     * The result's fields in contract order; fleet-only fields appear only for the fleet model, sizing fields
+     * only when the fleet model had memory distributions to size with.
+     */
     public static Map<String, Object> fields(PolicyResult r) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("policy", r.policy());
@@ -44,6 +47,18 @@ public final class Reports {
             m.put("rejected", f.rejected());
             m.put("cold_start_delay_ms_p50", round(f.coldStartDelayMsP50(), 1));
             m.put("added_latency_seconds", round(f.addedLatencySeconds(), 1));
+        }
+        PolicyResult.SizingFigures z = r.sizing();
+        if (z != null) {
+            m.put("sized_executions", z.executions());
+            m.put("sizing_limit_mb_avg", round(z.limitMbAvg(), 2));
+            m.put("sizing_slack_mb_avg", round(z.slackMbAvg(), 2));
+            m.put("sizing_limit_hit_pct", round(z.limitHitPct(), 4));
+            m.put("static_limit_mb_avg", round(z.staticLimitMbAvg(), 2));
+            m.put("static_slack_mb_avg", round(z.staticSlackMbAvg(), 2));
+            m.put("static_limit_hit_pct", round(z.staticLimitHitPct(), 4));
+            m.put("max_limit_mb_avg", round(z.maxLimitMbAvg(), 2));
+            m.put("max_slack_mb_avg", round(z.maxSlackMbAvg(), 2));
         }
         return m;
     }
@@ -70,19 +85,32 @@ public final class Reports {
         return sb.toString();
     }
 
-    /** An aligned table of the figures people compare: cold starts against wasted memory. */
+    /**
+     * An aligned table of the figures people compare: cold starts against wasted memory, and when sizing
+     * figures exist the recommender's slack and limit hits against the static (average) size.
+     */
     public static String table(List<PolicyResult> results) {
-        String[] head = {"policy", "units", "events", "cold starts", "cold %", "p75 unit cold %",
-                "wasted GB-min", "wasted inst-min", "wall ms"};
-        List<String[]> rows = new ArrayList<>();
-        rows.add(head);
-        for (PolicyResult r : results) {
-            rows.add(new String[] {r.policy(), Long.toString(r.units()), Long.toString(r.events()),
-                    Long.toString(r.coldStarts()), fmt(r.coldStartPct(), 2), fmt(r.p75UnitColdStartPct(), 2),
-                    fmt(r.wastedGbMinutes(), 1), Long.toString(r.wastedInstanceMinutes()),
-                    Long.toString(r.wallMs())});
+        boolean sized = results.stream().anyMatch(r -> r.sizing() != null);
+        List<String> head = new ArrayList<>(List.of("policy", "units", "events", "cold starts", "cold %",
+                "p75 unit cold %", "wasted GB-min", "wasted inst-min", "wall ms"));
+        if (sized) {
+            head.addAll(List.of("sized slack MB", "sized hit %", "static slack MB", "static hit %"));
         }
-        int[] width = new int[head.length];
+        List<String[]> rows = new ArrayList<>();
+        rows.add(head.toArray(String[]::new));
+        for (PolicyResult r : results) {
+            List<String> row = new ArrayList<>(List.of(r.policy(), Long.toString(r.units()),
+                    Long.toString(r.events()), Long.toString(r.coldStarts()), fmt(r.coldStartPct(), 2),
+                    fmt(r.p75UnitColdStartPct(), 2), fmt(r.wastedGbMinutes(), 1),
+                    Long.toString(r.wastedInstanceMinutes()), Long.toString(r.wallMs())));
+            if (sized) {
+                PolicyResult.SizingFigures z = r.sizing();
+                row.addAll(z == null ? List.of("-", "-", "-", "-") : List.of(fmt(z.slackMbAvg(), 1),
+                        fmt(z.limitHitPct(), 2), fmt(z.staticSlackMbAvg(), 1), fmt(z.staticLimitHitPct(), 2)));
+            }
+            rows.add(row.toArray(String[]::new));
+        }
+        int[] width = new int[head.size()];
         for (String[] row : rows) {
             for (int i = 0; i < row.length; i++) {
                 width[i] = Math.max(width[i], row[i].length());

@@ -90,7 +90,7 @@ final class ArrivalTrace implements Trace {
         private double[] durations = new double[8];
         private int n;
         private int knownDurations;
-        private double memorySum;
+        private double[] memory = new double[8];
         private int knownMemory;
 
         void add(long arrival, double durationMs, double memoryMb) {
@@ -103,8 +103,10 @@ final class ArrivalTrace implements Trace {
                 durations[knownDurations++] = durationMs;
             }
             if (!Double.isNaN(memoryMb)) {
-                memorySum += memoryMb;
-                knownMemory++;
+                if (knownMemory == memory.length) {
+                    memory = Arrays.copyOf(memory, knownMemory * 2);
+                }
+                memory[knownMemory++] = memoryMb;
             }
         }
 
@@ -125,10 +127,11 @@ final class ArrivalTrace implements Trace {
             }
             DurationProfile profile = knownDurations == 0 ? null
                     : DurationProfile.ofSamples(Arrays.copyOf(durations, knownDurations));
-            // Memory is a per-function property; rows that repeat it are averaged.
-            double memory = knownMemory == 0 ? Double.NaN : memorySum / knownMemory;
+            // The function's memory is the rows' average; their spread is its distribution (one row per execution,
+            // as in a history export, where memory_mb is the run's peak).
+            MemoryProfile mem = knownMemory == 0 ? null : MemoryProfile.ofSamples(Arrays.copyOf(memory, knownMemory));
             return new FunctionSeries(key, Arrays.copyOf(minutes, m), Arrays.copyOf(counts, m), sorted, profile,
-                    memory);
+                    mem == null ? Double.NaN : mem.averageMb(), mem);
         }
     }
 }

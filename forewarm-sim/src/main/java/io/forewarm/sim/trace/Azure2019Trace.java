@@ -22,7 +22,9 @@ import java.util.function.Consumer;
  * <p>{@code memory.csv} is either per function ({@code HashFunction,HashOwner,HashApp,...}, as the bundled
  * excerpt) or per application ({@code HashOwner,HashApp,...}, as the original dataset); an application's
  * memory is then split evenly over its functions present in {@code invocations.csv}, which costs one extra
- * skimming pass over that file at open. Rows of durations and memory for functions absent from the
+ * skimming pass over that file at open. When {@code memory.csv} has the dataset's percentile columns
+ * ({@code AverageAllocatedMb_pct1}, {@code _pct5}, ... {@code _pct100}) each function also gets a
+ * {@link MemoryProfile}, split the same way. Rows of durations and memory for functions absent from the
  * invocations are ignored; for a function listed twice the first row wins.
  */
 final class Azure2019Trace implements Trace {
@@ -34,22 +36,29 @@ final class Azure2019Trace implements Trace {
     private static final List<String> PERCENTILES = List.of("percentile_Average_0", "percentile_Average_1",
             "percentile_Average_25", "percentile_Average_50", "percentile_Average_75", "percentile_Average_99",
             "percentile_Average_100");
+    private static final List<String> MEMORY_PERCENTILES = List.of("AverageAllocatedMb_pct1",
+            "AverageAllocatedMb_pct5", "AverageAllocatedMb_pct25", "AverageAllocatedMb_pct50",
+            "AverageAllocatedMb_pct75", "AverageAllocatedMb_pct95", "AverageAllocatedMb_pct99",
+            "AverageAllocatedMb_pct100");
 
     private final Path dir;
     private final Path invocations;
     private final int firstMinute;
     private final int minutes;
     private final Map<String, DurationProfile> durations;
-    private final Map<String, Double> memory;
+    /** Per function; a profile of its average alone (constant) when the file has no percentiles. */
+    private final Map<String, MemoryProfile> memory;
+    private final boolean memoryPercentiles;
 
     private Azure2019Trace(Path dir, int firstMinute, int minutes, Map<String, DurationProfile> durations,
-                           Map<String, Double> memory) {
+                           Map<String, MemoryProfile> memory, boolean memoryPercentiles) {
         this.dir = dir;
         this.invocations = dir.resolve("invocations.csv");
         this.firstMinute = firstMinute;
         this.minutes = minutes;
         this.durations = durations;
         this.memory = memory;
+        this.memoryPercentiles = memoryPercentiles;
     }
 
     /** Opens the trace directory {@code dir}: reads the invocation header, durations and memory. */
@@ -88,8 +97,9 @@ final class Azure2019Trace implements Trace {
             }
         }
         Map<String, DurationProfile> durations = readDurations(dir.resolve("durations.csv"));
-        Map<String, Double> memory = readMemory(dir.resolve("memory.csv"), inv);
-        return new Azure2019Trace(dir, first, count, durations, memory);
+        Map<String, MemoryProfile> memory = new HashMap<>();
+        boolean percentiles = readMemory(dir.resolve("memory.csv"), inv, memory);
+        return new Azure2019Trace(dir, first, count, durations, memory, percentiles);
     }
 
     @Override
@@ -130,9 +140,10 @@ final class Azure2019Trace implements Trace {
                     active[i] = firstMinute + row.index[i];
                 }
                 String id = id(owner, app, function);
+                MemoryProfile m = memory.get(id);
                 consumer.accept(new FunctionSeries(new FunctionKey(owner, app, function, trigger),
                         active, Arrays.copyOf(row.count, row.size), null, durations.get(id),
-                        memory.getOrDefault(id, Double.NaN)));
+                        m == null ? Double.NaN : m.averageMb(), memoryPercentiles ? m : null));
             }
         }
     }
@@ -180,38 +191,62 @@ final class Azure2019Trace implements Trace {
         return out;
     }
 
-    private static Map<String, Double> readMemory(Path file, Path invocations) throws IOException {
-        Map<String, Double> out = new HashMap<>();
+    /**
+     * Reads {@code file} (if it exists) into {@code out}, per function; true when it has every percentile
+     * column, so the profiles are real distributions rather than the average alone.
+     */
+    private static boolean readMemory(Path file, Path invocations, Map<String, MemoryProfile> out)
+            throws IOException {
         if (!Files.exists(file)) {
-            return out;
+            return false;
         }
         try (CsvScanner s = CsvScanner.open(file)) {
             Header h = Header.read(s, null, List.of("HashOwner", "HashApp", "AverageAllocatedMb"));
             boolean perFunction = h.column("HashFunction") >= 0;
-            Map<String, Double> perApp = new HashMap<>();
+            boolean percentiles = MEMORY_PERCENTILES.stream().allMatch(c -> h.column(c) >= 0);
+            Map<String, MemoryProfile> perApp = new HashMap<>();
             while (s.nextRow()) {
                 String[] row = s.row(h.width());
-                double mb = h.number(s, row, "AverageAllocatedMb");
-                if (mb < 0) {
-                    throw s.failAt(h.column("AverageAllocatedMb") + 1, "negative memory " + mb);
-                }
+                MemoryProfile m = memoryProfile(s, h, row, percentiles);
                 String app = row[h.column("HashOwner")] + ',' + row[h.column("HashApp")];
                 if (perFunction) {
-                    out.putIfAbsent(app + ',' + row[h.column("HashFunction")], mb);
+                    out.putIfAbsent(app + ',' + row[h.column("HashFunction")], m);
                 } else {
-                    perApp.putIfAbsent(app, mb);
+                    perApp.putIfAbsent(app, m);
                 }
             }
             if (!perFunction) {
                 splitOverFunctions(perApp, invocations, out);
             }
+            return percentiles;
         }
-        return out;
+    }
+
+    /** One row's memory: the average and, when the file has them, the percentiles (each >= 0, ascending). */
+    private static MemoryProfile memoryProfile(CsvScanner s, Header h, String[] row, boolean percentiles)
+            throws TraceFormatException {
+        double mb = h.number(s, row, "AverageAllocatedMb");
+        if (mb < 0) {
+            throw s.failAt(h.column("AverageAllocatedMb") + 1, "negative memory " + mb);
+        }
+        if (!percentiles) {
+            return MemoryProfile.constant(mb);
+        }
+        double[] p = new double[MEMORY_PERCENTILES.size()];
+        for (int i = 0; i < p.length; i++) {
+            String c = MEMORY_PERCENTILES.get(i);
+            p[i] = h.number(s, row, c);
+            if (p[i] < 0 || (i > 0 && p[i] < p[i - 1])) {
+                throw s.failAt(h.column(c) + 1, c + " is " + p[i] + " but must be >= 0 and >= the percentile before"
+                        + " it");
+            }
+        }
+        return new MemoryProfile(mb, p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7]);
     }
 
     /** Splits each application's memory evenly over its functions, skimming the invocation keys. */
-    private static void splitOverFunctions(Map<String, Double> perApp, Path invocations, Map<String, Double> out)
-            throws IOException {
+    private static void splitOverFunctions(Map<String, MemoryProfile> perApp, Path invocations,
+                                           Map<String, MemoryProfile> out) throws IOException {
         Map<String, List<String>> functions = new HashMap<>();
         try (CsvScanner s = CsvScanner.open(invocations)) {
             s.nextRow();
@@ -227,7 +262,7 @@ final class Azure2019Trace implements Trace {
             }
         }
         functions.forEach((app, fns) -> {
-            double each = perApp.get(app) / fns.size();
+            MemoryProfile each = perApp.get(app).scaled(1.0 / fns.size());
             fns.forEach(f -> out.put(app + ',' + f, each));
         });
     }

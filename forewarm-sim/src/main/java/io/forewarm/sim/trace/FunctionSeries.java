@@ -11,9 +11,17 @@ package io.forewarm.sim.trace;
  *                      (the fleet model then spreads each minute's arrivals over its seconds)
  * @param durations     execution time distribution, or null when the trace has none
  * @param memoryMb      the function's memory in MB, or NaN when the trace has none
+ * @param memory        the function's memory distribution, or null when the trace gives only an average or
+ *                      nothing
  */
 public record FunctionSeries(FunctionKey key, int[] activeMinutes, int[] counts, long[] arrivalMillis,
-                             DurationProfile durations, double memoryMb) {
+                             DurationProfile durations, double memoryMb, MemoryProfile memory) {
+
+    /** A series without a memory distribution. */
+    public FunctionSeries(FunctionKey key, int[] activeMinutes, int[] counts, long[] arrivalMillis,
+                          DurationProfile durations, double memoryMb) {
+        this(key, activeMinutes, counts, arrivalMillis, durations, memoryMb, null);
+    }
 
     /** Checks the shape: equal lengths, strictly ascending minutes, positive counts. */
     public FunctionSeries {

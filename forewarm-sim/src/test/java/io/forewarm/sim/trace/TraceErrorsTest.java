@@ -81,7 +81,12 @@ class TraceErrorsTest {
                 Arguments.of("memory.csv", "HashOwner,HashApp,AverageAllocatedMb\no,a,12\no,a\n", 3, 2,
                         "row has 2 cells"),
                 Arguments.of("memory.csv", "HashOwner,HashApp,AverageAllocatedMb\no,a,-1\n", 2, 3,
-                        "negative memory"));
+                        "negative memory"),
+                Arguments.of("memory.csv", "HashOwner,HashApp,AverageAllocatedMb,AverageAllocatedMb_pct1,"
+                        + "AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,"
+                        + "AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,"
+                        + "AverageAllocatedMb_pct100\no,a,10,5,6,7,8,9,10,8,12\n", 2, 10,
+                        "AverageAllocatedMb_pct99 is 8.0 but must be >= 0 and >= the percentile before it"));
     }
 
     @ParameterizedTest(name = "{0} {4}")

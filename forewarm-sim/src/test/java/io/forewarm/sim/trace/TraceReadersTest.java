@@ -92,6 +92,52 @@ class TraceReadersTest {
     }
 
     @Test
+    void bundledMemoryPercentilesMatchTheFirstRowsCells() throws IOException {
+        String[] head = Files.readAllLines(AZURE2019.resolve("memory.csv")).get(0).split(",");
+        String[] cells = Files.readAllLines(AZURE2019.resolve("memory.csv")).get(1).split(",");
+        FunctionSeries s = readAll(TraceFormats.open("azure2019", AZURE2019)).stream()
+                .filter(f -> f.key().function().equals(cells[0])).findFirst().orElseThrow();
+        assertThat(head[5]).isEqualTo("AverageAllocatedMb_pct1");
+        MemoryProfile m = s.memory();
+        assertThat(new double[] {m.averageMb(), m.p1(), m.p5(), m.p25(), m.p50(), m.p75(), m.p95(), m.p99(),
+                m.p100()}).containsExactly(Arrays.stream(cells, 4, 13).mapToDouble(Double::parseDouble)
+                .toArray());
+        assertThat(s.memoryMb()).isEqualTo(m.averageMb());
+    }
+
+    @Test
+    void perAppMemoryPercentilesSplitLikeTheAverage(@TempDir Path dir) throws IOException {
+        Files.writeString(dir.resolve("invocations.csv"), "HashOwner,HashApp,HashFunction,Trigger,1,2\n"
+                + "o,a,f,http,1,0\no,a,g,http,0,1\n");
+        Files.writeString(dir.resolve("memory.csv"), "HashOwner,HashApp,SampleCount,AverageAllocatedMb,"
+                + "AverageAllocatedMb_pct1,AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,"
+                + "AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,"
+                + "AverageAllocatedMb_pct100\no,a,5,200,100,120,160,200,240,280,300,400\n");
+        List<FunctionSeries> fs = readAll(TraceFormats.open(null, dir));
+        assertThat(fs).extracting(FunctionSeries::memory).containsOnly(
+                new MemoryProfile(100, 50, 60, 80, 100, 120, 140, 150, 200));
+        // Without the percentile columns there is an average but no distribution.
+        Files.writeString(dir.resolve("memory.csv"), "HashOwner,HashApp,AverageAllocatedMb\no,a,200\n");
+        assertThat(readAll(TraceFormats.open(null, dir))).allSatisfy(f -> {
+            assertThat(f.memoryMb()).isEqualTo(100);
+            assertThat(f.memory()).isNull();
+        });
+    }
+
+    @Test
+    void memoryQuantilesInterpolateBetweenThePercentiles() {
+        MemoryProfile m = new MemoryProfile(100, 50, 60, 80, 100, 120, 140, 150, 200);
+        double[] ranks = java.util.stream.IntStream.rangeClosed(0, 100).mapToDouble(i -> i).toArray();
+        assertThat(MemoryProfile.ofSamples(ranks)).isEqualTo(new MemoryProfile(50, 1, 5, 25, 50, 75, 95, 99, 100));
+        assertThat(m.quantile(0)).isEqualTo(50);
+        assertThat(m.quantile(0.5)).isEqualTo(100);
+        assertThat(m.quantile(0.375)).isEqualTo(90);
+        assertThat(m.quantile(0.995)).isCloseTo(175, within(1e-9));
+        assertThat(m.quantile(1)).isEqualTo(200);
+        assertThat(m.plus(m).scaled(0.5)).isEqualTo(m);
+    }
+
+    @Test
     void bundledPerFunctionMemoryIsTheExcerptsEvenSplit() throws IOException {
         Map<String, Set<Double>> perApp = new HashMap<>();
         for (FunctionSeries s : readAll(TraceFormats.open(null, AZURE2019))) {
@@ -160,6 +206,7 @@ class TraceReadersTest {
             assertThat(s.durations()).isEqualTo(DurationProfile.ofSamples(
                     durations.get(fn).stream().mapToDouble(Double::doubleValue).toArray()));
             assertThat(s.memoryMb()).isEqualTo(128);
+            assertThat(s.memory()).as("one figure per row: their distribution").isEqualTo(MemoryProfile.constant(128));
         }
     }
 
