@@ -21,6 +21,12 @@ import io.forewarm.predict.UnitProfile;
  * are known the unit gets a keep-alive: {@code tail} minutes, or with {@code rent > 0} the ski-rental rule
  * (Karlin et al., "Competitive snoopy caching", Algorithmica 1988): keep it {@code rent} times as long as
  * one cold start is worth in idle minutes, at most {@code tail}.
+ *
+ * <p>With {@code buckets > 1} the day (UTC) is cut into that many equal parts; each idle time is filed under
+ * the part its arrival fell in, and an arrival gets the window fitted to its own part's idle times (to all
+ * of them while its part has fewer than {@code min}), so a busy afternoon and a quiet night get their own
+ * windows. On the generated 14-day trace this measured worse inside {@code auto} than one sample (each part
+ * holds a fraction of the idle times; see docs/benchmarks.md), so it is off by default.
  */
 public final class Tradeoff implements Policy {
 
