@@ -25,7 +25,7 @@ class PredictionRegressionTest {
 
     @Test
     void autoAgainstHybridOnTheExcerpt() throws Exception {
-        List<PolicyResult> r = run("hybrid", "oracle", "auto", "auto:cold=160", "auto:cold=256,margin=0.2");
+        List<PolicyResult> r = run("hybrid", "oracle", "auto", "auto:cold=160", "auto:cold=88,margin=0.6");
         PolicyResult hybrid = r.get(0);
         PolicyResult oracle = r.get(1);
         assertThat(hybrid.coldStarts()).isEqualTo(117);
@@ -43,9 +43,11 @@ class PredictionRegressionTest {
         assertThat(a.coldStarts()).isLessThanOrEqualTo(hybrid.coldStarts());
         assertThat(a.wastedGbMinutes() / hybrid.wastedGbMinutes()).isCloseTo(0.558, within(0.001));
 
+        // The one setting that meets target (b) on this trace and on the generated 14-day one (docs/benchmarks.md).
         PolicyResult b = r.get(4);
-        assertThat(b.coldStarts()).isEqualTo(81);
-        assertThat(b.wastedInstanceMinutes()).isEqualTo(48_316);
+        assertThat(b.coldStarts()).isEqualTo(82);
+        assertThat(b.wastedInstanceMinutes()).isEqualTo(58_419);
+        assertThat(b.wastedGbMinutes()).isCloseTo(4004.0, within(0.1));
         // Target (b): no more waste than hybrid, and at most half-way from hybrid to the oracle in cold starts.
         assertThat(b.wastedGbMinutes()).isLessThanOrEqualTo(hybrid.wastedGbMinutes());
         assertThat((double) b.coldStarts())

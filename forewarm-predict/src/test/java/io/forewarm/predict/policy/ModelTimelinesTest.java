@@ -202,6 +202,39 @@ class ModelTimelinesTest {
     }
 
     @Test
+    void tradeoffWithBucketsFitsEachTimeOfDayToItsOwnIdleTimes() {
+        // Each day: calls every 2 minutes from 00:00 to 00:10, then at 12:00 and 14:00. ITs per day: five of 2
+        // and one of 710 (00:10 to 12:00) begin in the first six-hour bucket, 120 (to 14:00) and 600 (to
+        // midnight) in the third. Price 16 minutes (cold=2, 128 MB), no pseudo ITs.
+        UnitPolicy one = unit("tradeoff:cold=2,prior=0");
+        UnitPolicy four = unit("tradeoff:cold=2,prior=0,buckets=4");
+        Window oneNoon = null;
+        Window fourMorning = null;
+        Window fourNoon = null;
+        for (long d = 0; d < 8; d++) {
+            for (long m = 0; m <= 10; m += 2) {
+                one.onArrival((d * 1440 + m) * MIN);
+                fourMorning = four.onArrival((d * 1440 + m) * MIN);
+            }
+            for (long m : new long[] {720, 840}) {
+                oneNoon = one.onArrival((d * 1440 + m) * MIN);
+                fourNoon = four.onArrival((d * 1440 + m) * MIN);
+            }
+        }
+        one.verify();
+        four.verify();
+        // All ITs together, per day: pre-warm [2, 2] costs three colds and one idle minute each (51); keep 2
+        // costs 5 + 3 x (16 + 2) = 59; [2, 120] idles 118 on the IT of 120 and 119 on both longer ones.
+        assertThat(oneNoon).isEqualTo(Window.ofMinutes(2, 0));
+        // Apart: the morning bucket still pre-warms [2, 2] (5 x 0 + 16 + 1 a day), but the noon bucket, whose
+        // ITs are 120 and 600, pre-warms [600, 600]: the 600 warm, the 120 cold before the window and nothing
+        // idle (16 a day, against 17 for [120, 120], 32 for no window and 16 + 1 + 480 for [120, 600]).
+        assertThat(fourMorning).isEqualTo(Window.ofMinutes(2, 0));
+        assertThat(fourNoon).isEqualTo(Window.ofMinutes(600, 0));
+        assertThat(four.stateBytes()).isGreaterThan(one.stateBytes()).isLessThan(2048);
+    }
+
+    @Test
     void seasonalScalesItsEstimateByAUserActivitySeries() {
         // For 14 days, three active minutes (:00, :20, :40) in hour 12 and nothing else: q = 3/60 = 0.05 for that
         // hour, so an arrival in the next 10 minutes has probability 1 - 0.95^10 = 0.40 < 0.5: no window.
