@@ -6,6 +6,7 @@ import io.forewarm.core.ResourceVector;
 import io.forewarm.core.Window;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.plan.Planner;
 import io.forewarm.predict.UnitProfile;
 
 import java.util.ArrayDeque;
@@ -35,6 +36,8 @@ final class FunctionPool {
     private int arrivals;
     private int seenDrifts;
     private volatile Training training = Training.NEVER;
+    private long missBits; // one bit per recent event, newest lowest: 1 if it fell outside the window
+    private int events;
     private final List<Slot> slots = new CopyOnWriteArrayList<>();
     private final Deque<LimitRule.Run> runs = new ArrayDeque<>();
     private final Sizing sizing;
@@ -131,6 +134,11 @@ final class FunctionPool {
         if (window != null && t - windowBaseMillis > window.loadUntilMillis()) {
             burstPeak = inFlight.get(); // the previous window ended: a new burst starts
         }
+        if (window != null && t - lastArrivalMillis >= Planner.SAME_EVENT_MILLIS) {
+            // a new event, not another call of the last one: did the window the policy set foresee it?
+            missBits = missBits << 1 | (window.isWarmAfter(t - windowBaseMillis) ? 0 : 1);
+            events = Math.min(events + 1, Long.SIZE);
+        }
         lastArrivalMillis = t;
         int drifts;
         synchronized (policy) { // a policy's shared state (a GreedyDual clock) is touched by every unit
@@ -144,6 +152,26 @@ final class FunctionPool {
             seenDrifts = drifts;
         }
         return window;
+    }
+
+    /**
+     * The policy's recent error: of the last (up to 64) events, a minute or more after the previous call, how
+     * many fell outside the window it had set.
+     *
+     * @param misses events outside the window
+     * @param events events looked at
+     * @param detail the policy's own account of its last window ({@link UnitPolicy#explain})
+     */
+    record Accuracy(int misses, int events, String detail) {
+    }
+
+    synchronized Accuracy accuracy() {
+        String detail;
+        synchronized (policy) {
+            detail = unit.explain();
+        }
+        long mask = events == Long.SIZE ? -1L : (1L << events) - 1;
+        return new Accuracy(Long.bitCount(missBits & mask), events, detail);
     }
 
     /** Between arrivals: lets the policy set a new window for a scheduled signal; true if it did. */

@@ -132,6 +132,31 @@ public final class Housekeeper implements AutoCloseable {
         return new Round(plan, released, List.copyOf(started), scheduled, refitted);
     }
 
+    /**
+     * Why each of {@code p}'s sandboxes exists at {@code nowMillis}, and which the planner would start: its
+     * verdict on this function now, without acting on it (the plan is a pure function of the snapshot).
+     */
+    List<Explanation.Sandbox> explain(FunctionPool p, long nowMillis) {
+        Plan plan = planner.plan(snapshot(List.of(p), new ArrayList<>(), nowMillis), nowMillis);
+        Plan.Keep keep = plan.keeps().isEmpty() ? null : plan.keeps().getFirst();
+        List<Explanation.Sandbox> out = new ArrayList<>();
+        for (Slot s : p.slots()) {
+            String why = switch (s.state()) {
+                case BUSY -> "running an invocation";
+                case STARTING -> "starting: a cold start for a request, or a pre-warm the plan asked for";
+                case COOLING, REMOVED -> "being released";
+                case WARM -> plan.releases().stream().filter(r -> r.sandboxId() == s.id()).findFirst()
+                        .map(r -> "idle; the next tick releases it: " + r.reason())
+                        .orElse(keep == null ? "idle" : "idle; " + keep.reason());
+            };
+            out.add(new Explanation.Sandbox(s.id(), s.state().name().toLowerCase(java.util.Locale.ROOT), why));
+        }
+        for (Plan.Prewarm w : plan.prewarms()) {
+            out.add(new Explanation.Sandbox(-1, "planned", w.reason()));
+        }
+        return out;
+    }
+
     /** Closes idle sandboxes whose worker died while idle, before a request meets them. */
     private int retireDead() {
         int n = 0;

@@ -326,6 +326,16 @@ public final class Orchestrator implements AutoCloseable {
         return housekeeper.tick(now);
     }
 
+    /** Why {@code name}'s pool looks as it does now; null if it is not registered. */
+    public Explanation explain(String name) {
+        FunctionPool p = pool.get(name);
+        if (p == null) {
+            return null;
+        }
+        FunctionPool.Accuracy a = p.accuracy();
+        return new Explanation(a.detail(), a.misses(), a.events(), housekeeper.explain(p, clock.millis()));
+    }
+
     /** Waits until every execution so far was accounted and its record handed to history (tests, shutdown). */
     public void flushRecords() {
         try {

@@ -19,7 +19,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The housekeeper as timelines: a hand-moved clock and explicit ticks, real sandboxes started and closed.
- * The window of {@code test-window:from=60000,keep=60000} after an arrival at t is [t+60 s, t+120 s].
+ * The window of {@code test-window:from=180000,keep=60000} after an arrival at t is [t+180 s, t+240 s].
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class HousekeeperTest {
@@ -125,6 +125,35 @@ class HousekeeperTest {
             assertThat(warm(engine, "valuable")).isEqualTo(1);
             assertThat(warm(engine, "cheap-a")).isZero();
             assertThat(warm(engine, "cheap-b")).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theEngineExplainsEachSandboxAndThePolicysRecentMisses() {
+        MutableClock clock = new MutableClock(T0);
+        try (Orchestrator engine = rig.engine(TestRig.config(), clock)) {
+            engine.register(testFn("told").build(), "fixed:1");
+            engine.invoke("told", bytes("echo:a"));                       // first call: nothing to foresee
+            clock.advance(Duration.ofSeconds(30));
+            engine.invoke("told", bytes("echo:b"));                       // same event: not scored
+            clock.advance(Duration.ofMinutes(5));
+            engine.invoke("told", bytes("echo:c"));                       // 5 min after: outside 1 min, a miss
+            clock.advance(Duration.ofSeconds(50));
+            engine.invoke("told", bytes("echo:d"));                       // same event again
+            clock.advance(Duration.ofSeconds(60));
+            engine.invoke("told", bytes("echo:e"));                       // 1 min after: inside, foreseen
+
+            Explanation why = engine.explain("told");
+            assertThat(why.misses()).isEqualTo(1);
+            assertThat(why.events()).isEqualTo(2);
+            assertThat(why.sandboxes()).extracting(Explanation.Sandbox::state).containsOnly("warm");
+            assertThat(why.sandboxes()).allSatisfy(s -> assertThat(s.reason()).contains("inside its window until"));
+
+            // two minutes on, the keep-alive is over: the planner's verdict is to release it
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(engine.explain("told").sandboxes()).allSatisfy(s ->
+                    assertThat(s.reason()).startsWith("idle; the next tick releases it").contains("ended"));
+            assertThat(engine.explain("ghost")).isNull();
         }
     }
 

@@ -59,6 +59,14 @@ public interface UnitPolicy {
     default void verify() {
     }
 
+    /**
+     * What the last window rests on, in words, for the forecast API (which model decided, from what); empty
+     * when the policy has nothing to add to its window.
+     */
+    default String explain() {
+        return "";
+    }
+
     /** Approximate bytes of heap this unit's state holds, for the per-unit memory budgets. */
     default long stateBytes() {
         return 16;

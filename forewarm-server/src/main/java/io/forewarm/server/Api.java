@@ -9,6 +9,7 @@ import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.core.Window;
 import io.forewarm.engine.EngineStatus;
+import io.forewarm.engine.Explanation;
 import io.forewarm.engine.InvokeResult;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.engine.Rejection;
@@ -388,6 +389,16 @@ final class Api {
         o.set("plan", MAPPER.valueToTree(Forecasts.plan(f == null ? null : f.window(),
                 set ? f.windowBaseMillis() : Long.MIN_VALUE, now.toEpochMilli())));
         o.set("signals", signalReasons(name, d.policy(), now.toEpochMilli()));
+        Explanation why = engine.explain(name);
+        if (why != null) {
+            ObjectNode m = o.putObject("model");
+            m.put("policy", d.policy()).put("detail", why.policyDetail());
+            m.putObject("recentError").put("misses", why.misses()).put("events", why.events())
+                    .put("description", why.events() == 0 ? "no event yet a minute or more after a call"
+                            : why.misses() + " of the last " + why.events() + " events arrived outside the window"
+                            + " the policy had set (a cold start unless capacity kept a sandbox)");
+            o.set("sandboxes", MAPPER.valueToTree(why.sandboxes()));
+        }
         o.put("warm", f == null ? 0 : f.warm());
         o.set("resources", sizing(f));
         ArrayNode recent = o.putArray("arrivalsPerMinute");

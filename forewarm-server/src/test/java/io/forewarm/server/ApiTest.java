@@ -274,6 +274,13 @@ class ApiTest {
         JsonNode after = TestServer.json(t.get("/v1/functions/mod/forecast"));
         assertThat(after.at("/window/keepAliveMs").asLong()).isEqualTo(20 * 60_000L);
         assertThat(after.at("/plan/state").asText()).isEqualTo("keep-warm");
+        // every decision explains itself: the model with its recent error, and why the one sandbox exists
+        assertThat(after.at("/model/policy").asText()).isEqualTo("fixed:20");
+        assertThat(after.at("/model/recentError/events").asInt()).isZero();
+        assertThat(after.get("sandboxes")).singleElement().satisfies(sb -> {
+            assertThat(sb.get("state").asText()).isEqualTo("warm");
+            assertThat(sb.get("reason").asText()).contains("inside its window until");
+        });
         assertThat(after.get("arrivalsPerMinute")).hasSize(60);
         assertThat(after.at("/resources/samples").asLong()).as("an unsizable function records none").isZero();
         assertThat(TestServer.json(t.get("/v1/functions/mod/model")).at("/window/keepAliveMs").asLong())

@@ -298,6 +298,25 @@ public final class Auto implements Policy {
             return answer == null ? null : scheduled.onWindow(now, answer);
         }
 
+        @Override
+        public String explain() {
+            if (arrivals == 0) {
+                return "";
+            }
+            StringBuilder b = new StringBuilder("uses ").append(candidates.get(chosen).spec());
+            String inner = models[chosen].explain();
+            if (!inner.isEmpty()) {
+                b.append(" (").append(inner).append(')');
+            }
+            b.append("; recent backtest cost per arrival (a miss counts 1, an idle minute 1/")
+                    .append(String.format(java.util.Locale.ROOT, "%.1f", price)).append("):");
+            for (int c = 0; c < models.length; c++) {
+                b.append(c == 0 ? " " : ", ").append(candidates.get(c).spec()).append(' ')
+                        .append(String.format(java.util.Locale.ROOT, "%.2f", costs[c] * (1 - decay) / price));
+            }
+            return b.append(drifts == 0 ? "" : "; drift detected " + drifts + "x, models retrained").toString();
+        }
+
         /** The index of the candidate whose window the unit uses now. */
         int chosen() {
             return chosen;

@@ -307,6 +307,27 @@ public final class HybridHistogram implements Policy {
             return Window.ofMinutes(start, end - start);
         }
 
+        @Override
+        public String explain() {
+            if (mode == null) {
+                return "";
+            }
+            long n = histogram.total();
+            return switch (mode) {
+                case STANDARD -> "standard keep-alive: " + (n < config.minSamples() ? "only " + n
+                        + " idle times so far" : "the idle times are too spread out (or out of range) to predict");
+                case HISTOGRAM -> "idle-time histogram of " + n + " idle times: loaded from its "
+                        + pct(config.headPercentile()) + " to its " + pct(config.tailPercentile())
+                        + " percentile";
+                case ARIMA -> "ARIMA forecast of the next idle time: most idle times fall beyond the histogram's"
+                        + " range";
+            };
+        }
+
+        private static String pct(double p) {
+            return String.format(java.util.Locale.ROOT, "%.0fth", p);
+        }
+
         /** The branch that chose the last window, or null before the first arrival. */
         Mode mode() {
             return mode;

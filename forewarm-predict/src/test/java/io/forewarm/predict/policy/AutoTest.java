@@ -53,6 +53,10 @@ class AutoTest {
         }
         assertThat(w).isEqualTo(Window.ofMinutes(15, 0));
         u.verify();
+        // it says which candidate decided and what each has cost lately
+        assertThat(u.explain()).startsWith("uses ").contains("recent backtest cost per arrival",
+                "tradeoff:cold=", "periodic:fallback=0 0.00", "seasonal");
+        assertThat(Policies.create("auto").newUnit(UnitProfile.of("n", 256, 0)).explain()).isEmpty();
     }
 
     @ParameterizedTest

@@ -54,7 +54,17 @@ class HybridHistogramTest {
         HybridHistogram.Unit u = unit("hybrid");
         assertThat(u.onArrival(0)).isEqualTo(STANDARD);
         assertThat(u.mode()).isEqualTo(Mode.STANDARD);
+        assertThat(u.explain()).isEqualTo("standard keep-alive: only 0 idle times so far");
         u.verify();
+    }
+
+    @Test
+    void aRegularUnitExplainsItsHistogramWindow() {
+        HybridHistogram.Unit u = unit("hybrid");
+        run(u, repeat(10, 20));
+        assertThat(u.mode()).isEqualTo(Mode.HISTOGRAM);
+        assertThat(u.explain()).isEqualTo("idle-time histogram of 20 idle times: loaded from its 5th to its 99th"
+                + " percentile");
     }
 
     @Test
