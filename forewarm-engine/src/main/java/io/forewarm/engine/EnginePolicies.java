@@ -21,9 +21,9 @@ final class EnginePolicies {
         this.signals = signals;
     }
 
-    /** {@code hybrid} when it is registered, else {@code fixed:10}. */
+    /** {@code auto}, the per-function portfolio of models, with its default knob. */
     static String defaultSpec() {
-        return Policies.names().contains("hybrid") ? "hybrid" : "fixed:10";
+        return "auto";
     }
 
     /** The policy for {@code spec}, created on first use; fails naming the spec if it is bad or needs foresight. */

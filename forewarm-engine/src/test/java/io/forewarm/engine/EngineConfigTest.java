@@ -22,10 +22,9 @@ class EngineConfigTest {
     }
 
     @Test
-    void theDefaultPolicyIsHybridWhenRegisteredElseFixedTen() {
-        String expected = Policies.names().contains("hybrid") ? "hybrid" : "fixed:10";
-        assertThat(EngineConfig.defaults().defaultPolicy()).isEqualTo(expected);
-        assertThat(Policies.create(expected)).isNotNull();
+    void theDefaultPolicyIsAuto() {
+        assertThat(EngineConfig.defaults().defaultPolicy()).isEqualTo("auto");
+        assertThat(Policies.create("auto")).isNotNull();
     }
 
     @Test

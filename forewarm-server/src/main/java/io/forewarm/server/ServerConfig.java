@@ -98,7 +98,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     private static final Key<Duration> RETRAIN_HISTORY = new Key<>("engine.retrain-history", "14d",
             v -> Parse.between(Units.duration(v), Duration.ofMinutes(1), Duration.ofDays(366)),
             "how much recorded history a refit replays, per minute (1m to 366d)");
-    private static final Key<String> DEFAULT_POLICY = new Key<>("engine.default-policy", "hybrid", Parse::policy,
+    private static final Key<String> DEFAULT_POLICY = new Key<>("engine.default-policy", "auto", Parse::policy,
             "policy of functions deployed without one");
     private static final Key<SandboxConfig.Backend> BACKEND = new Key<>("sandbox.backend", "auto", Parse::backend,
             "auto, cgroup-v2, cgroup-v1 or process");
