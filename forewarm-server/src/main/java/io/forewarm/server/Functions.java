@@ -2,18 +2,13 @@ package io.forewarm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.predict.Policies;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -50,14 +45,14 @@ final class Functions {
 
     private final Orchestrator engine;
     private final String defaultPolicy;
-    private final Path file;
+    private final JsonListFile file;
     private final Map<String, Deployed> deployed = new ConcurrentHashMap<>();
 
     /** Functions registered with {@code engine}, kept in {@code file} (null: nowhere). */
     Functions(Orchestrator engine, String defaultPolicy, Path file) {
         this.engine = engine;
         this.defaultPolicy = defaultPolicy;
-        this.file = file;
+        this.file = new JsonListFile("history.functions-file", file, "functions");
     }
 
     /**
@@ -65,17 +60,7 @@ final class Functions {
      * function that cannot be deployed (a half-restored server would be worse than none).
      */
     synchronized void restore() {
-        if (file == null || !Files.exists(file)) {
-            return;
-        }
-        JsonNode all;
-        try {
-            all = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalStateException("history.functions-file " + file + " is not readable JSON: "
-                    + e.getMessage(), e);
-        }
-        for (JsonNode f : all.path("functions")) {
+        for (JsonNode f : file.read()) {
             String name = f.path("spec").path("name").asText("?");
             try {
                 FunctionSpec spec = SpecCodec.read(f.get("spec"), null).spec();
@@ -85,36 +70,22 @@ final class Functions {
                 deployed.put(spec.name(), new Deployed(spec, policy, bounds, f.path("version").asLong(1),
                         Instant.parse(f.path("updated").asText(Instant.now().toString()))));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("history.functions-file " + file + ": function '" + name
-                        + "' cannot be deployed again: " + e.getMessage(), e);
+                throw file.failure("function '" + name + "' cannot be deployed again", e);
             }
         }
     }
 
     /** Writes every deployed function to the file, replacing it in one move. */
     private void save() {
-        if (file == null) {
-            return;
-        }
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode arr = root.putArray("functions");
-        for (Deployed d : list()) {
-            ObjectNode o = arr.addObject();
+        file.write(list().stream().map(d -> {
+            ObjectNode o = JSON.createObjectNode();
             o.set("spec", SpecCodec.write(d.spec()));
             o.put("policy", d.policy());
             o.set("keepAlive", Api.keepAliveJson(d.bounds()));
             o.put("version", d.version());
             o.put("updated", d.updated().toString());
-        }
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".functions", ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write history.functions-file " + file + ": " + e.getMessage(), e);
-        }
+            return o;
+        }).toList());
     }
 
     /** The function named {@code name}, or null. */

@@ -1,16 +1,9 @@
 package io.forewarm.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forewarm.predict.Signals;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.function.UnaryOperator;
 
 /**
@@ -20,35 +13,22 @@ import java.util.function.UnaryOperator;
  */
 final class SignalStore {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final Signals signals;
-    private final Path file;
+    private final JsonListFile file;
 
     /** The signals of the engine, kept in {@code file} (null: nowhere). */
     SignalStore(Signals signals, Path file) {
         this.signals = signals;
-        this.file = file;
+        this.file = new JsonListFile("history.signals-file", file, "signals");
     }
 
     /** Registers every signal kept in the file; fails naming the file and the signal that cannot be read. */
     synchronized void restore() {
-        if (file == null || !Files.exists(file)) {
-            return;
-        }
-        JsonNode all;
-        try {
-            all = JSON.readTree(file.toFile());
-        } catch (IOException e) {
-            throw new IllegalStateException("history.signals-file " + file + " is not readable JSON: "
-                    + e.getMessage(), e);
-        }
-        for (JsonNode s : all.path("signals")) {
+        for (JsonNode s : file.read()) {
             try {
                 signals.put(SignalCodec.read(s));
             } catch (RuntimeException e) {
-                throw new IllegalStateException("history.signals-file " + file + ": signal '"
-                        + s.path("name").asText("?") + "' cannot be registered again: " + e.getMessage(), e);
+                throw file.failure("signal '" + s.path("name").asText("?") + "' cannot be registered again", e);
             }
         }
     }
@@ -86,20 +66,6 @@ final class SignalStore {
     }
 
     private void save() {
-        if (file == null) {
-            return;
-        }
-        ObjectNode root = JSON.createObjectNode();
-        ArrayNode arr = root.putArray("signals");
-        signals.all().forEach(s -> arr.add(SignalCodec.body(s)));
-        try {
-            Path dir = file.toAbsolutePath().getParent();
-            Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".signals", ".tmp");
-            JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), root);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write history.signals-file " + file + ": " + e.getMessage(), e);
-        }
+        file.write(signals.all().stream().map(SignalCodec::body).toList());
     }
 }
