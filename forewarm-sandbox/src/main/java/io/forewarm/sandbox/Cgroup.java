@@ -272,20 +272,22 @@ final class Cgroup {
     }
 
     /**
-     * Resets the memory high-water mark to the current usage: v1 takes a write of 0 to
-     * {@code memory.max_usage_in_bytes}. v2's {@code memory.peak} (kernel 6.12+) resets only for reads through the
-     * same open file, which a sample that opens the file anew never sees, so on v2 this returns false.
+     * Resets the memory high-water mark to the current usage and returns the mark it ends, or -1 when it cannot: v1
+     * takes a write of 0 to {@code memory.max_usage_in_bytes}. v2's {@code memory.peak} (kernel 6.12+) resets only for
+     * reads through the same open file, which a sample that opens the file anew never sees, so on v2 this is -1.
      */
-    boolean resetMemoryPeak() {
+    long takeMemoryPeak() {
         Path d = dir("memory");
         if (version != Version.V1 || d == null) {
-            return false;
+            return -1;
         }
+        long peak = num(read("memory", "memory.max_usage_in_bytes"));
         try {
-            return channel(d.resolve("memory.max_usage_in_bytes"), StandardOpenOption.WRITE)
+            boolean reset = channel(d.resolve("memory.max_usage_in_bytes"), StandardOpenOption.WRITE)
                     .write(ByteBuffer.wrap(ZERO), 0) == 1;
+            return reset ? Math.max(0, peak) : -1;
         } catch (IOException e) {
-            return false;
+            return -1;
         }
     }
 

@@ -94,6 +94,22 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void takeMemoryPeakHandsTheEndedPeakOverAndResets() {
+        FunctionSpec spec = worker("take").limits(ResourceVector.of(0, 256 * MB)).build();
+        try (Sandbox s = factory.create(spec)) {
+            assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
+            long taken = s.takeMemoryPeak();
+            if (!factory.isolation().backend().equals("linux-cgroup-v1")) {
+                assertThat(taken).as("v2 cannot reset the peak").isEqualTo(-1);
+                return;
+            }
+            assertThat(taken).as("the peak of the 64 MB run").isGreaterThan(64 * MB);
+            assertThat(s.invoke(bytes("echo:small")).ok()).isTrue();
+            assertThat(s.takeMemoryPeak()).as("the small run's own peak").isPositive().isLessThan(64 * MB);
+        }
+    }
+
+    @Test
     void resetMemoryPeakMakesThePeakOneRunsOnV1() {
         FunctionSpec spec = worker("peak").limits(ResourceVector.of(0, 256 * MB)).build();
         try (Sandbox s = factory.create(spec)) {
