@@ -13,6 +13,9 @@ import io.forewarm.sandbox.SandboxConfig;
 import io.forewarm.sandbox.SandboxFactories;
 import io.forewarm.sandbox.SandboxFactory;
 
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -24,10 +27,15 @@ import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Warm invocations of the Java echo worker below the HTTP layer, to see what the sandbox round trip and the engine
- * cost by themselves: {@code threads} virtual threads (as the HTTP server's handlers are) in closed loops, either
- * each on its own sandbox ({@code sandbox}) or all through one {@link Orchestrator} ({@code engine}).
+ * cost by themselves: {@code threads} virtual threads (as the HTTP server's handlers are; platform threads with
+ * {@code platform}) in closed loops, either each on its own sandbox ({@code sandbox}) or all through one
+ * {@link Orchestrator} ({@code engine}).
  *
- * <p>Usage: {@code WarmPathBench [sandbox|engine] [threads=32] [warmupSeconds=3] [measureSeconds=10]}.
+ * <p>Besides throughput it prints the cpu time spent per call, by this JVM and by the workers (their cgroups'
+ * {@code cpuacct.usage}, cgroup v1 backend only): on a host shared with other work that figure moves much less than
+ * the throughput does.
+ *
+ * <p>Usage: {@code WarmPathBench [sandbox|engine] [threads=32] [warmupSeconds=3] [measureSeconds=10] [virtual|platform]}.
  */
 public final class WarmPathBench {
 
@@ -40,13 +48,15 @@ public final class WarmPathBench {
         int threads = args.length > 1 ? Integer.parseInt(args[1]) : 32;
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 10;
+        Thread.Builder kind = args.length > 4 && args[4].equals("platform") ? Thread.ofPlatform() : Thread.ofVirtual();
         byte[] payload = new byte[64];
         Arrays.fill(payload, (byte) 'x');
         FunctionSpec spec = Launchers.java("echo", Echo.class).maxConcurrency(threads).build();
         try (SandboxFactory factory = SandboxFactories.detect(SandboxConfig.defaults()
                 .withPlace("forewarm-bench", Path.of("/var/tmp/forewarm-bench-scratch")))) {
-            System.out.printf("WarmPathBench %s: %d threads, backend %s, %d cpus%n", level, threads,
-                    factory.isolation().backend(), Runtime.getRuntime().availableProcessors());
+            System.out.printf("WarmPathBench %s: %d %s threads, backend %s, %d cpus%n", level, threads,
+                    kind instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", factory.isolation().backend(),
+                    Runtime.getRuntime().availableProcessors());
             Call call;
             AutoCloseable owner;
             if (level.equals("sandbox")) {
@@ -73,7 +83,7 @@ public final class WarmPathBench {
                 throw new IllegalArgumentException("level must be sandbox or engine but was '" + level + "'");
             }
             try (owner) {
-                run(call, threads, warmup, measure);
+                run(kind, call, threads, warmup, measure);
             }
         }
     }
@@ -83,7 +93,8 @@ public final class WarmPathBench {
         boolean call(int i);
     }
 
-    private static void run(Call call, int threads, int warmup, int measure) throws InterruptedException {
+    private static void run(Thread.Builder kind, Call call, int threads, int warmup, int measure)
+            throws InterruptedException {
         long from = System.nanoTime() + warmup * 1_000_000_000L;
         long until = from + measure * 1_000_000_000L;
         long[][] lat = new long[threads][];
@@ -92,7 +103,7 @@ public final class WarmPathBench {
         List<Thread> all = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
             int i = t;
-            all.add(Thread.ofVirtual().start(() -> {
+            all.add(kind.start(() -> {
                 long[] mine = new long[1 << 16];
                 int n = 0;
                 long now;
@@ -114,10 +125,15 @@ public final class WarmPathBench {
                 counts[i] = n;
             }));
         }
+        Thread.sleep(Math.max(0, (from - System.nanoTime()) / 1_000_000));
+        long jvm0 = jvmCpuNanos();
+        long workers0 = workersCpuNanos();
         for (Thread t : all) {
             t.join();
         }
         int total = Arrays.stream(counts).sum();
+        long jvmCpu = jvmCpuNanos() - jvm0;
+        long workerCpu = workersCpuNanos() - workers0;
         long[] merged = new long[total];
         int at = 0;
         for (int t = 0; t < threads; t++) {
@@ -127,6 +143,24 @@ public final class WarmPathBench {
         Arrays.sort(merged);
         System.out.printf(Locale.ROOT, "%10.0f calls/s  p50 %7.3f ms  p99 %7.3f ms  (%d calls, %d errors)%n",
                 total / (double) measure, pct(merged, 0.5), pct(merged, 0.99), total, errors.sum());
+        // the cpu counters cover the measured window only roughly (they start when the warm-up ends)
+        System.out.printf(Locale.ROOT, "cpu per call: this JVM %.1f us, workers %.1f us%n", jvmCpu / 1e3 / total,
+                workerCpu < 0 ? Double.NaN : workerCpu / 1e3 / total);
+    }
+
+    private static long jvmCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** Cpu time of every sandbox under the bench's cgroup parent, or -1 when not on cgroup v1. */
+    private static long workersCpuNanos() {
+        try {
+            return Long.parseLong(Files.readString(Path.of("/sys/fs/cgroup/cpuacct/forewarm-bench/cpuacct.usage"))
+                    .trim());
+        } catch (IOException | NumberFormatException e) {
+            return -1;
+        }
     }
 
     private static double pct(long[] sorted, double q) {

@@ -10,8 +10,10 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -24,7 +26,8 @@ import java.util.function.Consumer;
  * the run's peak; when a run ends it reads the sandbox's counters and works out what the run used.
  *
  * <p>Reading a cgroup's counters costs a few file reads, so a run that left its sandbox usable is accounted on this
- * thread, off the request path: the caller gets its answer at once. Runs of one sandbox are accounted in the order
+ * thread, off the request path: the caller gets its answer at once, and queues the run without waking this thread,
+ * which takes what ended every {@link #DRAIN_MILLIS} ms (a wake-up per run cost more than the accounting). Runs of one sandbox are accounted in the order
  * they ended (one thread, first in first out) and each starts from the sample its predecessor ended with, so cpu
  * time is never counted twice. Each run starts by resetting the sandbox's memory peak, taking the peak it ends: that
  * is the peak of the run before, handed over. So when the next run on the sandbox has already started by the time a
@@ -58,15 +61,26 @@ final class UsageMonitor implements AutoCloseable {
     /** Ended runs waiting to share the read after their successor on the same slot; this thread only. */
     private final Map<Slot, List<Ended>> waiting = new HashMap<>();
 
+    /** How often the monitor thread accounts the runs that ended meanwhile. */
+    static final long DRAIN_MILLIS = 5;
+
     /** A run that ended, with what to do with its peaks. */
     private record Ended(Sampling sampling, Consumer<Peaks> then) {
     }
+
+    /** A run that ended and the sample read at once if its sandbox was about to close, else null. */
+    private record Finished(Ended ended, Usage after) {
+    }
+
+    /** Runs ended and not yet taken by the monitor thread, in the order they ended. */
+    private final Queue<Finished> finished = new ConcurrentLinkedQueue<>();
 
     UsageMonitor(Duration interval) {
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> Thread.ofPlatform().daemon()
                 .name("forewarm-usage").unstarted(r));
         long nanos = interval.toNanos();
         thread.scheduleAtFixedRate(this::sampleAll, nanos, nanos, TimeUnit.NANOSECONDS);
+        thread.scheduleWithFixedDelay(this::drain, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /** Starts watching a run on {@code slot}'s sandbox. */
@@ -84,14 +98,19 @@ final class UsageMonitor implements AutoCloseable {
      */
     void finish(Sampling s, boolean now, Consumer<Peaks> then) {
         running.remove(s);
-        Usage after = now ? read(s.slot.sandbox()) : null;
-        thread.execute(() -> {
+        finished.add(new Finished(new Ended(s, then), now ? read(s.slot.sandbox()) : null));
+    }
+
+    /** On the monitor thread: accounts every run that ended so far, in order. */
+    private void drain() {
+        Finished f;
+        while ((f = finished.poll()) != null) {
             try {
-                account(new Ended(s, then), after);
+                account(f.ended, f.after);
             } catch (RuntimeException e) {
-                LOG.error("accounting a run of {} failed", s.slot, e);
+                LOG.error("accounting a run of {} failed", f.ended.sampling.slot, e);
             }
-        });
+        }
     }
 
     /** On the monitor thread: reads after {@code e} (unless its successor started) and accounts its group. */
@@ -119,7 +138,7 @@ final class UsageMonitor implements AutoCloseable {
     /** Waits until every run finished before this call was accounted. */
     void flush() throws InterruptedException {
         try {
-            thread.submit(() -> { }).get();
+            thread.submit(this::drain).get();
         } catch (ExecutionException e) {
             throw new IllegalStateException(e.getCause());
         }
@@ -209,6 +228,7 @@ final class UsageMonitor implements AutoCloseable {
 
     @Override
     public void close() {
+        thread.execute(this::drain); // the periodic drain stops at shutdown: account what ended before it
         thread.shutdown();
         try {
             thread.awaitTermination(10, TimeUnit.SECONDS);
