@@ -94,6 +94,19 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void aWorkerThatNeverReadsItsStdinCannotHoldTheHostPastTheTimeout() {
+        // a 1 MB init payload fills the pipe long before it is written: the host's write blocks until the watchdog
+        // kills the worker at the init timeout
+        FunctionSpec deaf = FunctionSpec.builder("deaf", FunctionSpec.Kind.WORKER,
+                List.of(TestWorkers.python(), "-c", "import time; time.sleep(60)"))
+                .initPayload(new byte[1 << 20]).initTimeout(Duration.ofMillis(500)).build();
+        assertThatThrownBy(() -> factory.create(deaf))
+                .isInstanceOfSatisfying(SandboxException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ExitKind.INIT_FAILURE))
+                .hasMessageContaining("no READY within the init timeout");
+    }
+
+    @Test
     void takeMemoryPeakHandsTheEndedPeakOverAndResets() {
         FunctionSpec spec = worker("take").limits(ResourceVector.of(0, 256 * MB)).build();
         try (Sandbox s = factory.create(spec)) {
