@@ -233,7 +233,7 @@ class CgroupSandboxTest {
         }
     }
 
-    /** Gives the worker and the reader thread a moment to act (queue the next frame, or die). */
+    /** Gives the worker a moment to act (write its stray frame, or die) before the next call looks. */
     private static void pauseForTheReader() {
         try {
             Thread.sleep(400);
