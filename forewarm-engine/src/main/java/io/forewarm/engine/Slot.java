@@ -44,6 +44,8 @@ final class Slot {
     private volatile Sandbox sandbox;
     private volatile long idleSinceMillis;
     private volatile Usage lastUsage;
+    /** Runs started on it; written only by the thread that holds it BUSY. */
+    private volatile long runsStarted;
     private volatile ExitKind failure = ExitKind.INIT_FAILURE;
     private final AtomicBoolean budgetFreed = new AtomicBoolean();
 
@@ -113,6 +115,18 @@ final class Slot {
 
     void lastUsage(Usage u) {
         lastUsage = u;
+    }
+
+    /** Counts a run starting on it (by the thread holding it BUSY) and returns the run's number, from 1. */
+    long runStarted() {
+        long n = runsStarted + 1;
+        runsStarted = n;
+        return n;
+    }
+
+    /** Runs started on it so far. */
+    long runsStarted() {
+        return runsStarted;
     }
 
     /** How its start failed, if it did. */

@@ -247,6 +247,35 @@ class OrchestratorTest {
     }
 
     @Test
+    void aRunAccountedAfterItsSuccessorStartedKeepsItsOwnPeak() throws InterruptedException {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("handover").limits(ResourceVector.of(0.5, 100 * MB)).build());
+            assertThat(engine.invoke("handover", bytes("echo:warm")).exit()).isEqualTo(ExitKind.OK);
+            engine.flushRecords();
+            Slot slot = engine.pool().get("handover").slots().getFirst();
+            // what a monitor sees on a host too busy to account a run before the next one starts on its sandbox
+            UsageMonitor monitor = new UsageMonitor(Duration.ofSeconds(10));
+            try {
+                UsageMonitor.Peaks[] peaks = new UsageMonitor.Peaks[2];
+                UsageMonitor.Sampling first = monitor.start(slot);
+                assertThat(slot.sandbox().invoke(bytes("touch:48")).ok()).isTrue();
+                UsageMonitor.Sampling second = monitor.start(slot);
+                monitor.finish(first, false, p -> peaks[0] = p);
+                assertThat(slot.sandbox().invoke(bytes("echo:small")).ok()).isTrue();
+                monitor.finish(second, false, p -> peaks[1] = p);
+                monitor.flush();
+                assertThat(peaks[0].peakMemoryBytes()).as("handed over by the second run's start")
+                        .isGreaterThanOrEqualTo(48 * MB);
+                assertThat(peaks[1].peakMemoryBytes()).isPositive().isLessThan(48 * MB);
+                // one read after both: their cpu is split evenly
+                assertThat(peaks[0].cpuMillis()).isEqualTo(peaks[1].cpuMillis());
+            } finally {
+                monitor.close();
+            }
+        }
+    }
+
+    @Test
     void aWorkerThatDiedWhileIdleIsReplacedNotReportedAsACrash() throws Exception {
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("mortal").build());

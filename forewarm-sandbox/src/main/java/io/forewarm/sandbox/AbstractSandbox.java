@@ -74,7 +74,12 @@ abstract class AbstractSandbox implements Sandbox {
 
     @Override
     public final boolean resetMemoryPeak() {
-        return partition.resetMemoryPeak();
+        return partition.takeMemoryPeak() >= 0;
+    }
+
+    @Override
+    public final long takeMemoryPeak() {
+        return partition.takeMemoryPeak();
     }
 
     @Override

@@ -2,6 +2,9 @@ package io.forewarm.sandbox;
 
 import io.forewarm.sandbox.CgroupSettings.Setting;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -14,10 +17,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One cgroup, in either hierarchy: on v2 a single directory, on v1 one directory per controller. Thin file I/O;
- * what to write comes from {@link CgroupSettings}, how to read it from {@link CgroupStats}.
+ * what to write comes from {@link CgroupSettings}, how to read it from {@link CgroupStats}. The counters read on
+ * every run (usage, OOM kills, the peak reset) go through files kept open and read at offset 0, which the kernel
+ * answers afresh each time: about a tenth of the cost of opening, reading and closing the file each time.
  */
 final class Cgroup {
 
@@ -38,6 +44,10 @@ final class Cgroup {
 
     private final Version version;
     private final Map<String, Path> dirs;
+    /** Counter files kept open for reading and for writing, by path; closed by {@link #remove()}. */
+    private final Map<Path, FileChannel> readers = new ConcurrentHashMap<>();
+    private final Map<Path, FileChannel> writers = new ConcurrentHashMap<>();
+    private volatile boolean removed;
 
     private Cgroup(Version version, Map<String, Path> dirs) {
         this.version = version;
@@ -133,13 +143,58 @@ final class Cgroup {
     /** The file's content, or "" when the file or controller is missing. */
     String read(String controller, String file) {
         Path d = dir(controller);
-        if (d == null) {
-            return "";
-        }
+        return d == null ? "" : counter(d.resolve(file));
+    }
+
+    /** The content of a file kept open for repeated reads, or "" when it is missing or the cgroup was removed. */
+    private String counter(Path file) {
         try {
-            return Files.readString(d.resolve(file));
+            FileChannel ch = channel(file, StandardOpenOption.READ);
+            ByteBuffer buf = ByteBuffer.allocate(512);
+            int n;
+            // positional reads from 0: each one is a fresh snapshot of the counter, and concurrent readers are safe
+            while ((n = ch.read(buf, buf.position())) > 0) {
+                if (!buf.hasRemaining()) {
+                    buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+                }
+            }
+            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
         } catch (IOException e) {
             return "";
+        }
+    }
+
+    private FileChannel channel(Path file, StandardOpenOption mode) throws IOException {
+        Map<Path, FileChannel> open = mode == StandardOpenOption.READ ? readers : writers;
+        FileChannel ch = open.get(file);
+        if (ch != null) {
+            return ch;
+        }
+        if (removed) {
+            throw new IOException("cgroup removed");
+        }
+        FileChannel fresh = FileChannel.open(file, mode);
+        ch = open.putIfAbsent(file, fresh);
+        if (ch != null) {
+            fresh.close();
+            return ch;
+        }
+        if (removed) { // raced with remove(): do not leak the file
+            closeCounters();
+        }
+        return fresh;
+    }
+
+    private void closeCounters() {
+        for (Map<Path, FileChannel> open : List.of(readers, writers)) {
+            for (FileChannel ch : open.values()) {
+                try {
+                    ch.close();
+                } catch (IOException e) {
+                    // closing a cgroup file cannot lose data
+                }
+            }
+            open.clear();
         }
     }
 
@@ -197,6 +252,8 @@ final class Cgroup {
 
     /** Removes the cgroup directories (after {@link #killAll()}); retries while the kernel still counts tasks. */
     void remove() throws IOException {
+        removed = true;
+        closeCounters();
         for (Path d : new LinkedHashSet<>(dirs.values())) {
             for (int attempt = 0; ; attempt++) {
                 try {
@@ -215,13 +272,26 @@ final class Cgroup {
     }
 
     /**
-     * Resets the memory high-water mark to the current usage: v1 takes a write of 0 to
-     * {@code memory.max_usage_in_bytes}. v2's {@code memory.peak} (kernel 6.12+) resets only for reads through the
-     * same open file, which a sample that opens the file anew never sees, so on v2 this returns false.
+     * Resets the memory high-water mark to the current usage and returns the mark it ends, or -1 when it cannot: v1
+     * takes a write of 0 to {@code memory.max_usage_in_bytes}. v2's {@code memory.peak} (kernel 6.12+) resets only for
+     * reads through the same open file, which a sample that opens the file anew never sees, so on v2 this is -1.
      */
-    boolean resetMemoryPeak() {
-        return version == Version.V1 && quietly(new Setting("memory", "memory.max_usage_in_bytes", "0"));
+    long takeMemoryPeak() {
+        Path d = dir("memory");
+        if (version != Version.V1 || d == null) {
+            return -1;
+        }
+        long peak = num(read("memory", "memory.max_usage_in_bytes"));
+        try {
+            boolean reset = channel(d.resolve("memory.max_usage_in_bytes"), StandardOpenOption.WRITE)
+                    .write(ByteBuffer.wrap(ZERO), 0) == 1;
+            return reset ? Math.max(0, peak) : -1;
+        } catch (IOException e) {
+            return -1;
+        }
     }
+
+    private static final byte[] ZERO = {'0'};
 
     /** OOM kills recorded by the memory controller. */
     long oomKills() {
@@ -235,12 +305,18 @@ final class Cgroup {
             long usec = CgroupStats.keyed(read("", "cpu.stat"), "usage_usec");
             long[] io = CgroupStats.v2Io(read("", "io.stat"));
             return new Usage(usec < 0 ? -1 : usec * 1000, num(read("", "memory.current")),
-                    num(read("", "memory.peak")), io[0], io[1], oomKills(), pids().size());
+                    num(read("", "memory.peak")), io[0], io[1], oomKills(), processes());
         }
         String ioText = read("blkio", "blkio.throttle.io_service_bytes_recursive");
         long[] io = CgroupStats.v1Io(ioText.isEmpty() ? read("blkio", "blkio.throttle.io_service_bytes") : ioText);
         return new Usage(num(read("cpuacct", "cpuacct.usage")), num(read("memory", "memory.usage_in_bytes")),
-                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(), pids().size());
+                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(), processes());
+    }
+
+    /** Processes in the cgroup, counted in one hierarchy (a sandbox's processes join every one). */
+    private long processes() {
+        String procs = read(version == Version.V2 ? "" : "pids", "cgroup.procs");
+        return procs.lines().filter(l -> !l.isBlank()).count();
     }
 
     /** Names of the child cgroups of {@code dir}. */

@@ -185,8 +185,8 @@ final class CgroupProvider implements PartitionProvider {
         }
 
         @Override
-        public boolean resetMemoryPeak() {
-            return cgroup.resetMemoryPeak();
+        public long takeMemoryPeak() {
+            return cgroup.takeMemoryPeak();
         }
 
         @Override

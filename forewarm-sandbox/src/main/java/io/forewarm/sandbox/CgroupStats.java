@@ -1,7 +1,12 @@
 package io.forewarm.sandbox;
 
+import java.util.regex.Pattern;
+
 /** Pure parsers for cgroup statistics files (v1 and v2). */
 final class CgroupStats {
+
+    /** Compiled once: these parsers run on every invocation's accounting. */
+    private static final Pattern FIELDS = Pattern.compile("\\s+");
 
     private CgroupStats() {
     }
@@ -9,7 +14,7 @@ final class CgroupStats {
     /** The value of {@code key} in a flat-keyed file ("key value" lines), or -1 when absent. */
     static long keyed(String text, String key) {
         for (String line : text.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = FIELDS.split(line.trim());
             if (f.length == 2 && f[0].equals(key)) {
                 return Long.parseLong(f[1]);
             }
@@ -27,7 +32,7 @@ final class CgroupStats {
     static long[] v1Io(String text) {
         long[] rw = {0, 0};
         for (String line : text.split("\n")) {
-            String[] f = line.trim().split("\\s+");
+            String[] f = FIELDS.split(line.trim());
             if (f.length == 3 && f[0].contains(":")) {
                 if (f[1].equals("Read")) {
                     rw[0] += Long.parseLong(f[2]);
@@ -43,7 +48,7 @@ final class CgroupStats {
     static long[] v2Io(String text) {
         long[] rw = {0, 0};
         for (String line : text.split("\n")) {
-            for (String field : line.trim().split("\\s+")) {
+            for (String field : FIELDS.split(line.trim())) {
                 if (field.startsWith("rbytes=")) {
                     rw[0] += Long.parseLong(field.substring(7));
                 } else if (field.startsWith("wbytes=")) {

@@ -22,8 +22,8 @@ interface Partition {
     /** OOM kills recorded by the memory controller so far, or -1 when the backend cannot tell. */
     long oomKills();
 
-    /** Resets the memory peak of later samples to the usage now; false when the backend cannot. */
-    boolean resetMemoryPeak();
+    /** Resets the memory peak of later samples to the usage now; returns the peak it ends, or -1 when it cannot. */
+    long takeMemoryPeak();
 
     /** A live usage sample. */
     Usage usage();

@@ -146,8 +146,10 @@ final class ProcessProvider implements PartitionProvider {
         }
 
         @Override
-        public boolean resetMemoryPeak() {
-            return ProcStats.resetPeaks(pids());
+        public long takeMemoryPeak() {
+            List<Long> now = pids();
+            long peak = ProcStats.sample(now).memoryPeakBytes();
+            return ProcStats.resetPeaks(now) ? Math.max(0, peak) : -1;
         }
 
         @Override

@@ -54,6 +54,13 @@ public interface Sandbox extends AutoCloseable {
      */
     boolean resetMemoryPeak();
 
+    /**
+     * Resets the memory peak like {@link #resetMemoryPeak()} and returns the peak it ends: the highest memory in use
+     * since the previous reset (or creation); -1 when the backend cannot reset. One call, so that a run starting on
+     * the sandbox can hand the peak of the run before it over while making the peak its own.
+     */
+    long takeMemoryPeak();
+
     /** Changes the limits of the live sandbox (cpu, memory, io; pids stay as in the spec). */
     void resize(ResourceVector limits);
 

@@ -5,44 +5,68 @@ import io.forewarm.core.FunctionSpec;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.sandbox.Frames.Frame;
 import java.io.BufferedInputStream;
-import java.io.BufferedOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * A sandbox with a long-lived worker speaking the framed protocol. A reader thread turns stdout into a queue of
- * frames, so every wait is a bounded poll; writes run on their own virtual thread so a worker that stops reading
- * cannot block the caller either.
+ * A sandbox with a long-lived worker speaking the framed protocol. The calling thread writes the frame and reads
+ * the reply itself: a warm invocation is one write and one read, with no thread hand-off. No call can block past
+ * its timeout all the same: while an exchange runs, its deadline is armed, and one shared watchdog thread kills
+ * the worker of any exchange past its deadline, which ends the blocked write or read (the pipe breaks or ends).
  */
 final class WorkerSandbox extends AbstractSandbox {
 
-    /** The reader's last word: the stream ended or broke the protocol. */
+    /** How the stream from the worker ended: it closed, broke, or broke the protocol. */
     private record Ended(boolean protocol, String reason) {
     }
 
-    private final BlockingQueue<Object> replies = new LinkedBlockingQueue<>();
+    /** How often the watchdog looks for exchanges past their deadline: a timeout fires at most this late. */
+    static final long WATCH_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
+    /** A deadline claimed by the watchdog: the exchange timed out and its worker is being killed. */
+    private static final long EXPIRED = -1;
+    private static final long IDLE = 0;
+    private static final VarHandle DEADLINE;
+    /** Every sandbox whose exchanges the watchdog guards. */
+    private static final Set<WorkerSandbox> WATCHED = ConcurrentHashMap.newKeySet();
+
+    static {
+        try {
+            DEADLINE = MethodHandles.lookup().findVarHandle(WorkerSandbox.class, "deadline", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+        Thread.ofPlatform().daemon().name("forewarm-worker-watchdog").start(WorkerSandbox::watch);
+    }
+
     private final Process process;
     private final DataOutputStream stdin;
-    /** Set by the reader when stdout ends or breaks the protocol: the worker is gone even if no call noticed. */
-    private volatile boolean ended;
-    /** OOM kills counted when the last invocation started (or at READY): the baseline for an idle death. */
+    private final DataInputStream stdout;
+    private final int maxBytes;
+    /** System.nanoTime by which the running exchange must end; {@link #IDLE} or {@link #EXPIRED} otherwise. */
+    @SuppressWarnings("unused") // through DEADLINE
+    private volatile long deadline;
+    /** OOM kills counted when the worker became READY: a death with more was the memory limit's doing. */
     private long oomSeen;
 
     private WorkerSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition,
                           SandboxConfig config, Runnable onClose) throws IOException {
         super(id, spec, limits, partition, config, onClose);
         this.process = Launch.start(partition, spec);
-        this.stdin = new DataOutputStream(new BufferedOutputStream(process.getOutputStream(), 1 << 16));
+        // the process's own streams are buffered already: a frame goes out in one write when it flushes
+        this.stdin = new DataOutputStream(process.getOutputStream());
+        this.stdout = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
+        this.maxBytes = config.maxMessageBytes();
         stderr.drain(process.getErrorStream(), id + "-stderr");
-        DataInputStream stdout = new DataInputStream(new BufferedInputStream(process.getInputStream(), 1 << 16));
-        int max = config.maxMessageBytes();
-        Thread.ofVirtual().name(id + "-stdout").start(() -> readFrames(stdout, max));
+        WATCHED.add(this);
     }
 
     /** Starts the worker, delivers the init payload and waits for READY within the init timeout. */
@@ -58,8 +82,13 @@ final class WorkerSandbox extends AbstractSandbox {
                     + "': cannot start " + spec.argv() + ": " + e.getMessage(), e);
         }
         long oomBefore = partition.oomKills();
-        s.send(Frames.INIT, spec.initPayload());
-        Object reply = s.poll(spec.initTimeout());
+        Object reply;
+        s.lock.lock();
+        try {
+            reply = s.exchange(Frames.INIT, spec.initPayload(), spec.initTimeout());
+        } finally {
+            s.lock.unlock();
+        }
         if (reply instanceof Frame f && f.type() == Frames.READY) {
             s.oomSeen = partition.oomKills();
             s.startup = Duration.ofNanos(System.nanoTime() - startNanos);
@@ -74,44 +103,73 @@ final class WorkerSandbox extends AbstractSandbox {
                 + " did not become ready: " + why + s.stderrHint(), null);
     }
 
-    private void readFrames(DataInputStream in, int max) {
-        Ended end;
-        try (in) {
-            while (true) {
-                Frame f = Frames.read(in, max);
-                if (f == null) {
-                    end = new Ended(false, "worker closed stdout");
-                    break;
-                }
-                replies.add(f);
-            }
-        } catch (Frames.ProtocolException e) {
-            end = new Ended(true, e.getMessage());
-        } catch (IOException e) {
-            end = new Ended(false, "worker stdout ended: " + e.getMessage());
-        }
-        ended = true;
-        replies.add(end);
-    }
-
-    private void send(int type, byte[] payload) {
-        Thread.ofVirtual().name(id + "-stdin").start(() -> {
-            try {
-                synchronized (stdin) {
-                    Frames.write(stdin, type, payload);
-                }
-            } catch (IOException e) {
-                // the worker is gone; the reader reports how
-            }
-        });
-    }
-
-    private Object poll(Duration timeout) {
+    /**
+     * Under the lock: sends one frame and reads the answer within {@code timeout}. Returns the answer, how the
+     * stream ended, or null when the timeout passed (the watchdog has then killed the worker).
+     */
+    private Object exchange(int type, byte[] payload, Duration timeout) {
+        arm(timeout);
         try {
-            return replies.poll(timeout.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Ended(false, "interrupted while waiting for the worker");
+            Frames.write(stdin, type, payload);
+        } catch (IOException e) {
+            // the worker is gone or stopped reading until the watchdog killed it: the read below says which
+        }
+        return disarm(receive());
+    }
+
+    /** Under the lock: reads what the worker sent unasked (a stray frame or the end of its stream). */
+    private Object unasked(Duration timeout) {
+        arm(timeout);
+        return disarm(receive());
+    }
+
+    private void arm(Duration timeout) {
+        long d = System.nanoTime() + Math.max(1, timeout.toNanos());
+        DEADLINE.setVolatile(this, d == IDLE || d == EXPIRED ? 1 : d);
+    }
+
+    /** Ends the exchange: {@code reply}, or null if the watchdog claimed the deadline first. */
+    private Object disarm(Object reply) {
+        return (long) DEADLINE.getAndSet(this, IDLE) == EXPIRED ? null : reply;
+    }
+
+    /** Reads one frame, or how the stream ended. */
+    private Object receive() {
+        try {
+            Frame f = Frames.read(stdout, maxBytes);
+            return f != null ? f : new Ended(false, "worker closed stdout");
+        } catch (Frames.ProtocolException e) {
+            return new Ended(true, e.getMessage());
+        } catch (IOException e) {
+            return new Ended(false, "worker stdout ended: " + e.getMessage());
+        }
+    }
+
+    /** The watchdog: kills the worker of every exchange past its deadline, which unblocks its caller. */
+    private static void watch() {
+        while (true) {
+            LockSupport.parkNanos(WATCH_PERIOD_NANOS);
+            long now = System.nanoTime();
+            for (WorkerSandbox s : WATCHED) {
+                long d = (long) DEADLINE.getVolatile(s);
+                if (d != IDLE && d != EXPIRED && now - d > 0 && DEADLINE.compareAndSet(s, d, EXPIRED)) {
+                    try {
+                        s.partition.killAll();
+                        s.process.destroyForcibly();
+                    } catch (RuntimeException e) {
+                        // the caller still sees its exchange end: the process handle is gone either way
+                    }
+                }
+            }
+        }
+    }
+
+    /** Whether the worker left something unasked on stdout, or is gone (its stream then ends). */
+    private boolean unaskedPending() {
+        try {
+            return stdout.available() > 0 || !process.isAlive();
+        } catch (IOException e) {
+            return true;
         }
     }
 
@@ -122,23 +180,22 @@ final class WorkerSandbox extends AbstractSandbox {
             if (state != State.READY) {
                 throw new IllegalStateException("sandbox " + id + " is " + state);
             }
-            long oomBefore = partition.oomKills();
-            Object stray = replies.poll();
-            if (stray != null) {
-                // answers come one per INVOKE, in order: anything queued now was never asked for, or is the
+            if (unaskedPending()) {
+                // answers come one per INVOKE, in order: anything waiting now was never asked for, or is the
                 // worker's death while idle
+                Object stray = unasked(timeout);
                 Invocation failure = stray instanceof Frame f
                         ? new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent an unsolicited "
                         + Frames.name(f.type()) + " between invocations")
+                        : stray == null ? new Invocation(ExitKind.CRASH, new byte[0], Duration.ZERO,
+                        "worker died while idle and its stream did not end within " + timeout)
                         : died(oomSeen, (Ended) stray);
                 kill();
                 return new Invocation(failure.exit(), failure.output(), Duration.ZERO, failure.message()
                         + stderrHint());
             }
-            oomSeen = oomBefore;
             long t0 = System.nanoTime();
-            send(Frames.INVOKE, payload);
-            Object reply = poll(timeout);
+            Object reply = exchange(Frames.INVOKE, payload, timeout);
             Duration took = Duration.ofNanos(System.nanoTime() - t0);
             if (reply instanceof Frame f && f.type() == Frames.RESULT) {
                 return new Invocation(ExitKind.OK, f.payload(), took, "");
@@ -151,7 +208,7 @@ final class WorkerSandbox extends AbstractSandbox {
                     : reply instanceof Frame f
                     ? new Invocation(ExitKind.PROTOCOL, new byte[0], took, "worker sent "
                     + Frames.name(f.type()) + " in answer to INVOKE")
-                    : died(oomBefore, (Ended) reply);
+                    : died(oomSeen, (Ended) reply);
             kill();
             return new Invocation(failure.exit(), failure.output(), took, failure.message() + stderrHint());
         } finally {
@@ -199,15 +256,16 @@ final class WorkerSandbox extends AbstractSandbox {
         return new String(b, StandardCharsets.UTF_8);
     }
 
-    /** DEAD as soon as the reader saw the worker go, even while idle, so a pool can retire it before use. */
+    /** DEAD as soon as the worker process is gone, even while idle, so a pool can retire it before use. */
     @Override
     public State state() {
         State s = state;
-        return s == State.READY && ended ? State.DEAD : s;
+        return s == State.READY && !process.isAlive() ? State.DEAD : s;
     }
 
     @Override
     void endProcesses() {
+        WATCHED.remove(this);
         process.destroyForcibly();
         reap(process);
     }

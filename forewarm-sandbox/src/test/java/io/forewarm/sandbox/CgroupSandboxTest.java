@@ -94,6 +94,35 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void aWorkerThatNeverReadsItsStdinCannotHoldTheHostPastTheTimeout() {
+        // a 1 MB init payload fills the pipe long before it is written: the host's write blocks until the watchdog
+        // kills the worker at the init timeout
+        FunctionSpec deaf = FunctionSpec.builder("deaf", FunctionSpec.Kind.WORKER,
+                List.of(TestWorkers.python(), "-c", "import time; time.sleep(60)"))
+                .initPayload(new byte[1 << 20]).initTimeout(Duration.ofMillis(500)).build();
+        assertThatThrownBy(() -> factory.create(deaf))
+                .isInstanceOfSatisfying(SandboxException.class,
+                        e -> assertThat(e.kind()).isEqualTo(ExitKind.INIT_FAILURE))
+                .hasMessageContaining("no READY within the init timeout");
+    }
+
+    @Test
+    void takeMemoryPeakHandsTheEndedPeakOverAndResets() {
+        FunctionSpec spec = worker("take").limits(ResourceVector.of(0, 256 * MB)).build();
+        try (Sandbox s = factory.create(spec)) {
+            assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
+            long taken = s.takeMemoryPeak();
+            if (!factory.isolation().backend().equals("linux-cgroup-v1")) {
+                assertThat(taken).as("v2 cannot reset the peak").isEqualTo(-1);
+                return;
+            }
+            assertThat(taken).as("the peak of the 64 MB run").isGreaterThan(64 * MB);
+            assertThat(s.invoke(bytes("echo:small")).ok()).isTrue();
+            assertThat(s.takeMemoryPeak()).as("the small run's own peak").isPositive().isLessThan(64 * MB);
+        }
+    }
+
+    @Test
     void resetMemoryPeakMakesThePeakOneRunsOnV1() {
         FunctionSpec spec = worker("peak").limits(ResourceVector.of(0, 256 * MB)).build();
         try (Sandbox s = factory.create(spec)) {
@@ -204,7 +233,7 @@ class CgroupSandboxTest {
         }
     }
 
-    /** Gives the worker and the reader thread a moment to act (queue the next frame, or die). */
+    /** Gives the worker a moment to act (write its stray frame, or die) before the next call looks. */
     private static void pauseForTheReader() {
         try {
             Thread.sleep(400);

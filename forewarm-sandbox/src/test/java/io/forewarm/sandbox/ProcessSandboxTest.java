@@ -90,6 +90,16 @@ class ProcessSandboxTest {
     }
 
     @Test
+    void takeMemoryPeakHandsTheEndedVmHwmOverAndResets() {
+        try (Sandbox s = factory.create(worker("ptake").limits(ResourceVector.of(0, 256 * MB)).build())) {
+            assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
+            assertThat(s.takeMemoryPeak()).as("the peak of the 64 MB run").isGreaterThan(64 * MB);
+            assertThat(s.invoke(bytes("echo:small")).ok()).isTrue();
+            assertThat(s.takeMemoryPeak()).as("the small run's own peak").isPositive().isLessThan(64 * MB);
+        }
+    }
+
+    @Test
     void resetMemoryPeakResetsVmHwm() {
         try (Sandbox s = factory.create(worker("ppeak").limits(ResourceVector.of(0, 256 * MB)).build())) {
             assertThat(s.invoke(bytes("alloc:64")).ok()).isTrue();
