@@ -10,6 +10,7 @@ import io.forewarm.sim.trace.Unit;
 
 import io.forewarm.predict.Policies;
 import io.forewarm.predict.Policy;
+import io.forewarm.predict.Signals;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -80,7 +81,7 @@ public final class LstmBenchmark {
         for (String spec : policies) {
             Policy p = Policies.create(spec);
             if (p instanceof LstmPolicy l) {
-                p = LstmPolicy.trained(spec, l.settings().rule(), l.settings().fallback(), f, scoreFrom);
+                p = LstmPolicy.trained(spec, l.settings().rule(), l.settings().fallback(), f, scoreFrom, Signals.NONE);
             }
             results.add(Simulation.replay(units, p, options));
         }

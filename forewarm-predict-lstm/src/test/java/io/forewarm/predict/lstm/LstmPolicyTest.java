@@ -38,7 +38,7 @@ class LstmPolicyTest {
         }
 
         @Override
-        public void predict(IntPredicate active, int minute, double[] out) {
+        public void predict(IntPredicate active, UnitSignals signals, int minute, double[] out) {
             asked.add(minute);
             assertThat(active.test(minute)).as("the arrival being decided is in the history").isTrue();
             java.util.Arrays.fill(out, low);
