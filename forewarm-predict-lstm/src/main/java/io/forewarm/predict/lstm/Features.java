@@ -8,9 +8,11 @@ import java.util.function.IntPredicate;
  * habit), the time of day and of week on the unit circle (so 23:59 is next to 00:00), and two from the unit's
  * external signals ({@link UnitSignals}): whether one of its scheduled events falls in t, and its user-activity
  * factor minus 1 (capped at {@link #ACTIVITY_CAP}). Besides the lookback, the forecast reads the schedule
- * ahead: for each minute of the horizon, 0/1 for an event in it ({@link #ahead}). That vector goes straight
- * into the linear head beside the LSTM's last state, so "a call in the minute after an event" is one weight
- * per pair of minutes, learnt from a few examples, rather than a distance the recurrent state must count out.
+ * ahead: for each minute of the horizon, 0/1 for an event in it ({@link #ahead}). That vector bypasses the
+ * LSTM: {@link LstmNet} adds a learnt response per offset between an event and a forecast minute, so "a call
+ * in the minute after an event" is one weight learnt from every event wherever it falls, rather than a
+ * distance the recurrent state must count out (tried first: with the distance as a per-minute input, the
+ * model did not learn it in a test-sized run).
  * Without signals every signal input is 0. Arrivals enter as 0/1 rather than counts: that is the per-unit
  * normalisation that lets one global model serve a unit called once a day and one called every second alike.
  */

@@ -8,10 +8,15 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 import java.util.Random;
+import java.util.function.IntPredicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The model learns "called a minute after each scheduled event" from the signal inputs alone. */
+/**
+ * The model learns "called a minute after each scheduled event" from the signal inputs alone: half the units
+ * follow a cron schedule, half one-off events at random times (no time-of-day habit to fall back on). A
+ * seeded, small training run (about 7 s).
+ */
 class SignalFeaturesTest {
 
     private static final long MINUTE = 60_000;
@@ -72,13 +77,14 @@ class SignalFeaturesTest {
     void forecastsTheCallsThatFollowAScheduledEventAndNotElsewhere() {
         Signals signals = new Signals();
         List<Unit> units = units(signals, new Random(7));
-        LstmForecaster.Config config = new LstmForecaster.Config(60, 60, 16, 8, 6000, 64, 0.01, 1);
+        LstmForecaster.Config config = new LstmForecaster.Config(60, 60, 16, 20, 6000, 64, 0.01, 1);
         LstmForecaster f = LstmForecaster.train(units.stream().map(Unit::series).toList(), signals, TRAIN_UNTIL,
                 config);
 
         // Ask at a call 10-50 minutes before each held-out event: the next call is due at the event's next minute.
         Random random = new Random(11);
         double atCall = 0;
+        double blind = 0;
         double elsewhere = 0;
         double worstAtCall = 1;
         int asked = 0;
@@ -91,7 +97,10 @@ class SignalFeaturesTest {
                 int d = 10 + random.nextInt(41);
                 int now = e - d;
                 double[] p = new double[60];
-                f.predict(m -> m == now || m <= now && u.series().active(m), signals, u.series().id(), now, p);
+                IntPredicate active = m -> m == now || m <= now && u.series().active(m);
+                f.predict(active, Signals.NONE, u.series().id(), now, p);
+                blind += p[d]; // the same model without the signals has no idea
+                f.predict(active, signals, u.series().id(), now, p);
                 // p[k] is minute now + 1 + k, so the call at e + 1 is p[d]; allow a minute either side.
                 double hit = Math.max(p[d], Math.max(p[d - 1], p[d + 1]));
                 atCall += hit;
@@ -105,11 +114,11 @@ class SignalFeaturesTest {
                 asked++;
             }
         }
-        System.out.printf("asked %d, mean at call %.3f, worst %.3f, mean elsewhere %.4f, loss %s%n", asked,
-                atCall / asked, worstAtCall, elsewhere / elsewhereMinutes,
-                java.util.Arrays.toString(f.training().epochLoss()));
+        // Measured: 143 asked, mean 0.76 (worst 0.64) at the call, 0.010 elsewhere (the 1 % noise).
         assertThat(asked).isGreaterThan(100);
-        assertThat(atCall / asked).isGreaterThan(0.5);
+        assertThat(atCall / asked).isGreaterThan(0.6);
+        assertThat(worstAtCall).isGreaterThan(0.4);
         assertThat(elsewhere / elsewhereMinutes).isLessThan(0.03);
+        assertThat(blind / asked).isLessThan(0.05);
     }
 }
