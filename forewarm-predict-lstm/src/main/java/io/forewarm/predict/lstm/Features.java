@@ -12,9 +12,10 @@ import java.util.function.IntPredicate;
  * LSTM: {@link LstmNet} adds a learnt response per offset between an event and a forecast minute, so "a call
  * in the minute after an event" is one weight learnt from every event wherever it falls, rather than a
  * distance the recurrent state must count out (tried first: with the distance as a per-minute input, the
- * model did not learn it in a test-sized run).
- * Without signals every signal input is 0. Arrivals enter as 0/1 rather than counts: that is the per-unit
- * normalisation that lets one global model serve a unit called once a day and one called every second alike.
+ * model did not learn it in a test-sized run). Without signals every signal input is 0.
+ *
+ * <p>Arrivals enter as 0/1 rather than counts: that is the per-unit normalisation that lets one global model
+ * serve a unit called once a day and one called every second alike.
  */
 final class Features {
 
