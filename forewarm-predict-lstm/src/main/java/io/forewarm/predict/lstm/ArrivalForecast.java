@@ -11,8 +11,11 @@ interface ArrivalForecast {
     /** Minutes of history a forecast reads. */
     int lookback();
 
-    /** Writes the probability of an arrival in each of the {@link #horizon()} minutes after {@code minute}. */
-    void predict(IntPredicate active, int minute, double[] out);
+    /**
+     * Writes the probability of an arrival in each of the {@link #horizon()} minutes after {@code minute},
+     * given the unit's arrivals and external {@code signals}.
+     */
+    void predict(IntPredicate active, UnitSignals signals, int minute, double[] out);
 
     /** The trained forecaster as a source of probabilities. */
     static ArrivalForecast of(LstmForecaster f) {
@@ -28,8 +31,8 @@ interface ArrivalForecast {
             }
 
             @Override
-            public void predict(IntPredicate active, int minute, double[] out) {
-                f.predict(active, minute, out);
+            public void predict(IntPredicate active, UnitSignals signals, int minute, double[] out) {
+                f.predict(active, signals, minute, out);
             }
         };
     }

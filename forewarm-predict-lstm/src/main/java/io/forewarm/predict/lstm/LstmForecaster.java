@@ -1,6 +1,7 @@
 package io.forewarm.predict.lstm;
 
 import io.forewarm.predict.ArrivalHistory;
+import io.forewarm.predict.Signals;
 
 import java.util.Arrays;
 import java.util.List;
@@ -11,7 +12,9 @@ import java.util.function.IntPredicate;
  * shared by all units, in the manner of DeepAR (Salinas et al., "DeepAR: Probabilistic Forecasting with
  * Autoregressive Recurrent Networks", International Journal of Forecasting 2020), which learns one model
  * over many normalised series. Given a unit's last {@code lookback} minutes ({@link Features}) it returns
- * the probability of an arrival in each of the next {@code horizon} minutes. Trained with DJL on PyTorch;
+ * the probability of an arrival in each of the next {@code horizon} minutes; with external {@link Signals}, the
+ * input also says where the unit's scheduled events fall, including those ahead within the horizon, so the
+ * model can learn that calls follow an event. Trained with DJL on PyTorch;
  * evaluated in plain Java ({@link LstmNet}). Immutable; {@link #predict} is safe from many threads.
  */
 public final class LstmForecaster {
@@ -94,9 +97,18 @@ public final class LstmForecaster {
      * it is read). Fails if there is no window to learn from.
      */
     public static LstmForecaster train(List<? extends ArrivalHistory> units, int untilMinute, Config config) {
+        return train(units, Signals.NONE, untilMinute, config);
+    }
+
+    /**
+     * As {@link #train(List, int, Config)}, with the units' external {@code signals} (by unit id) as input. The
+     * signals are read as registered now: a schedule's past events count as if it had been there all along.
+     */
+    public static LstmForecaster train(List<? extends ArrivalHistory> units, Signals signals, int untilMinute,
+                                       Config config) {
         long start = System.nanoTime();
-        Samples samples = Samples.draw(units, Integer.MIN_VALUE, untilMinute, config.lookback(), config.horizon(),
-                config.samples(), config.seed());
+        Samples samples = Samples.draw(units, signals, Integer.MIN_VALUE, untilMinute, config.lookback(),
+                config.horizon(), config.samples(), config.seed());
         if (samples.count() == 0) {
             throw new IllegalArgumentException("no arrival of " + units.size() + " units leaves " + config.horizon()
                     + " labelled minutes before minute " + untilMinute + ": nothing to train the LSTM on");
@@ -134,13 +146,27 @@ public final class LstmForecaster {
      * {@code minute}, given which minutes up to and including {@code minute} were {@code active}.
      */
     public void predict(IntPredicate active, int minute, double[] out) {
+        predict(active, UnitSignals.NONE, minute, out);
+    }
+
+    /**
+     * As {@link #predict(IntPredicate, int, double[])} for the unit {@code unit}, whose external {@code signals}
+     * (scheduled events, also those ahead, and user activity) are part of the input.
+     */
+    public void predict(IntPredicate active, Signals signals, String unit, int minute, double[] out) {
+        predict(active, UnitSignals.of(signals, unit), minute, out);
+    }
+
+    void predict(IntPredicate active, UnitSignals signals, int minute, double[] out) {
         if (out.length != config.horizon()) {
             throw new IllegalArgumentException("forecast buffer has " + out.length + " slots for horizon "
                     + config.horizon());
         }
         float[] x = new float[config.lookback() * Features.PER_MINUTE];
-        Features.encode(active, minute, config.lookback(), x, 0);
-        net.forward(x, 0, config.lookback(), out);
+        float[] ahead = new float[config.horizon()];
+        Features.encode(active, signals, minute, config.lookback(), x, 0);
+        Features.ahead(signals, minute, config.horizon(), ahead, 0);
+        net.forward(x, 0, config.lookback(), ahead, 0, out);
     }
 
     /** The probability of an arrival in each of the {@code horizon} minutes after {@code minute}. */
@@ -155,13 +181,20 @@ public final class LstmForecaster {
      * against what happened, beside the base rate learnt in training.
      */
     public Backtest backtest(List<? extends ArrivalHistory> units, int fromMinute, int untilMinute, int maxWindows) {
-        Samples test = Samples.draw(units, fromMinute, untilMinute, config.lookback(), config.horizon(), maxWindows,
+        return backtest(units, Signals.NONE, fromMinute, untilMinute, maxWindows);
+    }
+
+    /** As {@link #backtest(List, int, int, int)}, with the units' external {@code signals} as input. */
+    public Backtest backtest(List<? extends ArrivalHistory> units, Signals signals, int fromMinute, int untilMinute,
+                             int maxWindows) {
+        Samples test = Samples.draw(units, signals, fromMinute, untilMinute, config.lookback(), config.horizon(), maxWindows,
                 config.seed() + 1);
         int h = config.horizon();
         double[] scores = new double[test.count() * h];
         double[] out = new double[h];
         for (int w = 0; w < test.count(); w++) {
-            net.forward(test.x(), w * config.lookback() * Features.PER_MINUTE, config.lookback(), out);
+            net.forward(test.x(), w * config.lookback() * Features.PER_MINUTE, config.lookback(), test.ahead(), w * h,
+                    out);
             System.arraycopy(out, 0, scores, w * h, h);
         }
         double brier = 0;

@@ -5,7 +5,11 @@ package io.forewarm.predict.lstm;
  * Short-Term Memory", Neural Computation 1997, in PyTorch's formulation with gates ordered input, forget,
  * cell, output). DJL and PyTorch train it; inference runs here because one unit's forecast is a few
  * thousand multiply-adds, cheaper than a call into the native engine, and it needs no native threads on
- * the planner's path. Immutable and safe to share between threads.
+ * the planner's path. Beside the LSTM's last state through the head, each forecast minute k adds the
+ * response to the scheduled events ahead ({@link Features#ahead}): {@code sum over events j of
+ * response[j - k + outputs - 1]}, one learnt weight per offset between an event and a minute (a 1-D
+ * convolution, as PyTorch's {@code conv1d} with padding {@code outputs - 1}), so "called d minutes after an
+ * event" is one weight learnt from every event, wherever it falls. Immutable and safe to share between threads.
  */
 final class LstmNet {
 
@@ -17,6 +21,7 @@ final class LstmNet {
     private final float[] bias;
     private final float[] wOut;
     private final float[] bOut;
+    private final float[] response;
     // Column-major copies: the forward pass adds whole columns, a loop without a reduction that the JIT
     // turns into vector instructions.
     private final float[] wIhColumns;
@@ -33,12 +38,14 @@ final class LstmNet {
      * @param bias    the two PyTorch biases summed, {@code 4 * hidden}
      * @param wOut    head weights, {@code outputs} rows of {@code hidden}
      * @param bOut    head bias, {@code outputs}
+     * @param response the event response by offset, {@code 2 * outputs - 1}
      */
     LstmNet(int inputs, int hidden, int outputs, float[] wIh, float[] wHh, float[] bias, float[] wOut,
-            float[] bOut) {
+            float[] bOut, float[] response) {
         int gates = 4 * hidden;
         if (wIh.length != gates * inputs || wHh.length != gates * hidden || bias.length != gates
-                || wOut.length != outputs * hidden || bOut.length != outputs) {
+                || wOut.length != outputs * hidden || bOut.length != outputs
+                || response.length != 2 * outputs - 1) {
             throw new IllegalArgumentException("LSTM weights do not match inputs=" + inputs + " hidden=" + hidden
                     + " outputs=" + outputs);
         }
@@ -50,6 +57,7 @@ final class LstmNet {
         this.bias = bias.clone();
         this.wOut = wOut.clone();
         this.bOut = bOut.clone();
+        this.response = response.clone();
         this.wIhColumns = columns(wIh, gates, inputs);
         this.wHhColumns = columns(wHh, gates, hidden);
     }
@@ -74,11 +82,17 @@ final class LstmNet {
         return wOut.clone();
     }
 
+    /** The event response by offset (a copy). */
+    float[] response() {
+        return response.clone();
+    }
+
     /**
-     * Runs the {@code steps} time steps in {@code x} (from {@code offset}, {@code inputs} numbers each) and
-     * writes the probability of an arrival in each of the next {@link #outputs()} minutes into {@code out}.
+     * Runs the {@code steps} time steps in {@code x} (from {@code offset}, {@code inputs} numbers each) and,
+     * with the {@link #outputs()} event flags ahead in {@code ahead} (from {@code aheadOffset}), writes the
+     * probability of an arrival in each of the next {@link #outputs()} minutes into {@code out}.
      */
-    void forward(float[] x, int offset, int steps, double[] out) {
+    void forward(float[] x, int offset, int steps, float[] ahead, int aheadOffset, double[] out) {
         int n = hidden;
         int rows = 4 * n;
         float[] h = new float[n];
@@ -107,6 +121,12 @@ final class LstmNet {
             for (int k = 0; k < n; k++) {
                 sum += wOut[o * n + k] * h[k];
             }
+            for (int j = 0; j < outputs; j++) {
+                float e = ahead[aheadOffset + j];
+                if (e != 0) { // usually no event at all: skip the whole convolution
+                    sum += e * response[j - o + outputs - 1];
+                }
+            }
             out[o] = sigmoid(sum);
         }
     }
@@ -133,7 +153,8 @@ final class LstmNet {
 
     /** Bytes of the weights (both layouts). */
     long bytes() {
-        return 4L * (2 * wIh.length + 2 * wHh.length + bias.length + wOut.length + bOut.length);
+        return 4L * (2 * wIh.length + 2 * wHh.length + bias.length + wOut.length + bOut.length
+                + response.length);
     }
 
     private static float sigmoid(float v) {

@@ -4,6 +4,8 @@ import io.forewarm.core.Window;
 import io.forewarm.predict.ArrivalHistory;
 import io.forewarm.predict.Policy;
 import io.forewarm.predict.PolicySpec;
+import io.forewarm.predict.SignalWindow;
+import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 
@@ -36,12 +38,22 @@ import java.util.Optional;
  * on everything observed before that minute (e.g. {@code retrain=1440}: daily). Slower to simulate (one
  * thread), but no held-out cut-off is needed and nothing scored is ever trained on before it happened.
  *
+ * <p>External {@link Signals} are features of the model ({@link Features}: a scheduled event in each minute,
+ * the nearness of the next one within the horizon, the activity factor), so it can learn that a unit is
+ * called right after its events, in training (read by unit id) and in every forecast. On top, like {@code
+ * seasonal} and {@code auto}, the window is widened to cover the next scheduled event from {@code lead}
+ * minutes (or the signal's own lead, if longer) before it to {@code lead} after it, and a ticking host asks
+ * between arrivals ({@link #usesSignals}, {@link SignalWindow}), so an event far from any arrival (beyond
+ * the horizon the model sees) is pre-warmed for too. Without signals (the simulator) the window is the
+ * model's alone and the signal inputs are all 0.
+ *
  * <p>Parameters: {@code rule} (positional: {@code next} or {@code minute}), {@code head} (0.05) and
  * {@code tail} (0.99) for {@code next}, {@code threshold} (0.3) for {@code minute}; {@code horizon} minutes
  * (60), {@code lookback} minutes (60), {@code hidden} cells (16), {@code epochs} (4), {@code samples} most
  * training windows (30000), {@code batch} windows per step (256; smaller for small data, so it takes
  * enough steps), {@code seed} (1), {@code fallback} keep-alive minutes before training (10),
- * {@code retrain} minutes (0: train once, before the scored minutes).
+ * {@code retrain} minutes (0: train once, before the scored minutes), {@code lead} minutes around a
+ * scheduled signal (1).
  */
 public final class LstmPolicy implements Policy {
 
@@ -58,11 +70,16 @@ public final class LstmPolicy implements Policy {
      * @param retrain  0: train once before the scored minutes ({@link #prepare}); else retrain in virtual
      *                 time at the first arrival after every multiple of this many minutes
      * @param model    the forecaster's settings
+     * @param leadMillis how long before and after a scheduled signal's event the sandbox is kept loaded
      */
-    public record Settings(WindowRule rule, int fallback, int retrain, LstmForecaster.Config model) {
+    public record Settings(WindowRule rule, int fallback, int retrain, LstmForecaster.Config model,
+                           long leadMillis) {
 
-        /** Validates the fallback and the retraining period. */
+        /** Validates the fallback, the retraining period and the lead. */
         public Settings {
+            if (leadMillis < 0) {
+                throw new IllegalArgumentException("lstm lead=" + leadMillis + " ms must be >= 0");
+            }
             if (fallback < 0) {
                 throw new IllegalArgumentException("lstm fallback=" + fallback + " must be >= 0");
             }
@@ -79,8 +96,11 @@ public final class LstmPolicy implements Policy {
     private record Ready(ArrivalForecast forecast, int fromMinute, int since, LstmForecaster forecaster) {
     }
 
+    private static final long MINUTE = 60_000;
+
     private final String spec;
     private final Settings settings;
+    private final Signals signals;
     private final Window fallback;
     private final Ready given;
     private volatile Ready ready;
@@ -89,14 +109,15 @@ public final class LstmPolicy implements Policy {
     private int nextTraining = Integer.MIN_VALUE;
     private int trainings;
 
-    /** A policy that falls back until {@link #prepare} trains it. */
-    public LstmPolicy(String spec, Settings settings) {
-        this(spec, settings, null);
+    /** A policy that falls back until {@link #prepare} trains it, and consults the external {@code signals}. */
+    public LstmPolicy(String spec, Settings settings, Signals signals) {
+        this(spec, settings, signals, null);
     }
 
-    private LstmPolicy(String spec, Settings settings, Ready given) {
+    private LstmPolicy(String spec, Settings settings, Signals signals, Ready given) {
         this.spec = spec;
         this.settings = settings;
+        this.signals = java.util.Objects.requireNonNull(signals, "signals");
         this.fallback = Window.keepAliveMinutes(settings.fallback());
         this.given = given;
         this.ready = given;
@@ -105,11 +126,11 @@ public final class LstmPolicy implements Policy {
     /**
      * A policy that uses an already trained {@code forecaster} for arrivals from {@code fromMinute} on (the
      * first minute after its training data) and never retrains: a live engine loading a model, or a sweep
-     * over window rules that trains once.
+     * over window rules that trains once. {@code signals} should be those it was trained with.
      */
     public static LstmPolicy trained(String spec, WindowRule rule, int fallback, LstmForecaster forecaster,
-                                     int fromMinute) {
-        return new LstmPolicy(spec, new Settings(rule, fallback, 0, forecaster.config()),
+                                     int fromMinute, Signals signals) {
+        return new LstmPolicy(spec, new Settings(rule, fallback, 0, forecaster.config(), MINUTE), signals,
                 new Ready(ArrivalForecast.of(forecaster), fromMinute, fromMinute, forecaster));
     }
 
@@ -133,7 +154,8 @@ public final class LstmPolicy implements Policy {
                 spec.whole("seed", (int) d.seed(), 0, Integer.MAX_VALUE));
         int fallback = spec.whole("fallback", 10, 0, 1440);
         int retrain = spec.whole("retrain", 0, 0, 365 * 1440);
-        return new LstmPolicy(spec.text(), new Settings(rule, fallback, retrain, model));
+        long lead = Math.round(spec.number("lead", 1, 0, 60) * MINUTE);
+        return new LstmPolicy(spec.text(), new Settings(rule, fallback, retrain, model, lead), spec.signals());
     }
 
     @Override
@@ -155,6 +177,12 @@ public final class LstmPolicy implements Policy {
     /** How many times the model was trained in virtual time ({@code retrain}). */
     public synchronized int trainings() {
         return trainings;
+    }
+
+    /** The model reads external signals, and a ticking host should ask {@link UnitPolicy#onSchedule}. */
+    @Override
+    public boolean usesSignals() {
+        return true;
     }
 
     /** With {@code retrain}, the policy learns from every unit's arrivals, so it needs them in time order. */
@@ -185,7 +213,7 @@ public final class LstmPolicy implements Policy {
     /** Trains on {@code units} before {@code untilMinute} and uses the model from then on, if there is data. */
     private void train(List<? extends ArrivalHistory> units, int untilMinute, long startNanos) {
         LstmForecaster.Config c = settings.model();
-        Samples samples = Samples.draw(units, Integer.MIN_VALUE, untilMinute, c.lookback(), c.horizon(),
+        Samples samples = Samples.draw(units, signals, Integer.MIN_VALUE, untilMinute, c.lookback(), c.horizon(),
                 c.samples(), c.seed());
         if (samples.count() < MIN_TRAINING_WINDOWS) {
             LOG.log(System.Logger.Level.WARNING, "lstm: only " + samples.count() + " training windows before minute "
@@ -228,21 +256,25 @@ public final class LstmPolicy implements Policy {
             synchronized (this) {
                 observed.add(h);
             }
-            return new Unit(h);
+            return new Unit(profile.id(), h);
         }
         // A day more than the lookback: each minute's input also says whether it was active a day earlier.
-        return new Unit(new RecentMinutes(settings.model().lookback() + Features.DAY));
+        return new Unit(profile.id(), new RecentMinutes(settings.model().lookback() + Features.DAY));
     }
 
     private final class Unit implements UnitPolicy {
 
         private final MinuteLog recent;
+        private final UnitSignals own;
+        private final SignalWindow scheduled;
         private long arrivals;
         private long forecasts;
         private int firstForecastMinute = Integer.MAX_VALUE;
 
-        Unit(MinuteLog recent) {
+        Unit(String id, MinuteLog recent) {
             this.recent = recent;
+            this.own = UnitSignals.of(signals, id);
+            this.scheduled = new SignalWindow(signals, id, settings.leadMillis(), settings.leadMillis());
         }
 
         @Override
@@ -253,15 +285,24 @@ public final class LstmPolicy implements Policy {
             if (settings.retrain() > 0) {
                 maybeRetrain(minute);
             }
+            return scheduled.onWindow(nowMillis, modelWindow(minute));
+        }
+
+        private Window modelWindow(int minute) {
             Ready r = ready;
             if (r == null || minute < r.fromMinute()) {
                 return fallback;
             }
             double[] p = new double[r.forecast().horizon()];
-            r.forecast().predict(recent::active, minute, p);
+            r.forecast().predict(recent::active, own, minute, p);
             forecasts++;
             firstForecastMinute = Math.min(firstForecastMinute, minute);
             return settings.rule().window(p);
+        }
+
+        @Override
+        public Window onSchedule(long nowMillis) {
+            return scheduled.onSchedule(nowMillis);
         }
 
         @Override
@@ -282,7 +323,10 @@ public final class LstmPolicy implements Policy {
 
         @Override
         public long stateBytes() {
-            return 16 + 8 + 8 + 8 + 4 + recent.bytes();
+            // Header, three references, two longs, an int; the SignalWindow (header, three references, three
+            // longs); the UnitSignals is the shared NONE without signals, else a header and two references.
+            long signalBytes = own == UnitSignals.NONE ? 0 : 16 + 2 * 8;
+            return 16 + 3 * 8 + 8 + 8 + 4 + recent.bytes() + 16 + 3 * 8 + 3 * 8 + signalBytes;
         }
     }
 }

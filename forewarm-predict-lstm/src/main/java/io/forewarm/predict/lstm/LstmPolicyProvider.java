@@ -25,7 +25,7 @@ public final class LstmPolicyProvider implements PolicyProvider {
     public String description() {
         return "global LSTM forecast (DJL/PyTorch) trained before --score-from; window covers the next arrival "
                 + "(lstm:next,head=0.05,tail=0.99 or lstm:minute,threshold=0.3; horizon=60,lookback=60,hidden=16,"
-                + "epochs=4,samples=30000,batch=256,seed=1,fallback=10,retrain=0)";
+                + "epochs=4,samples=30000,batch=256,seed=1,fallback=10,retrain=0,lead=1); reads external signals";
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.forewarm.predict.lstm;
 
 import io.forewarm.predict.ArrivalHistory;
+import io.forewarm.predict.Signals;
 
 import java.util.Arrays;
 import java.util.List;
@@ -10,15 +11,17 @@ import java.util.Random;
  * Training or test windows drawn across units: each ends at an arrival (the only moments the policy asks
  * for a forecast) and is labelled with the arrivals of the following {@code horizon} minutes, all of which
  * lie before the cut-off. Units are balanced: the budget is water-filled so a busy unit cannot crowd out
- * the quiet ones, and each unit's share is a uniform reservoir sample of its arrivals.
+ * the quiet ones, and each unit's share is a uniform reservoir sample of its arrivals. Each window's input
+ * includes the unit's external signals ({@link Features}), read by the unit's {@link ArrivalHistory#id()}.
  *
  * @param count    windows drawn
  * @param lookback minutes per window
  * @param horizon  labelled minutes per window
  * @param x        inputs, {@code count * lookback * Features.PER_MINUTE}
+ * @param ahead    scheduled events over each window's horizon ({@link Features#ahead}), {@code count * horizon}
  * @param y        labels, {@code count * horizon}
  */
-record Samples(int count, int lookback, int horizon, float[] x, float[] y) {
+record Samples(int count, int lookback, int horizon, float[] x, float[] ahead, float[] y) {
 
     /**
      * Draws at most {@code max} windows ending in {@code [fromMinute, untilMinute - horizon)}, so every label
@@ -26,6 +29,12 @@ record Samples(int count, int lookback, int horizon, float[] x, float[] y) {
      */
     static Samples draw(List<? extends ArrivalHistory> units, int fromMinute, int untilMinute, int lookback,
                         int horizon, int max, long seed) {
+        return draw(units, Signals.NONE, fromMinute, untilMinute, lookback, horizon, max, seed);
+    }
+
+    /** As {@link #draw(List, int, int, int, int, int, long)}, with the units' external {@code signals} as input. */
+    static Samples draw(List<? extends ArrivalHistory> units, Signals signals, int fromMinute, int untilMinute,
+                        int lookback, int horizon, int max, long seed) {
         int n = units.size();
         int[] eligible = new int[n];
         for (int i = 0; i < n; i++) {
@@ -39,6 +48,7 @@ record Samples(int count, int lookback, int horizon, float[] x, float[] y) {
         int[] quota = waterFill(eligible, max);
         int total = Arrays.stream(quota).sum();
         float[] x = new float[total * lookback * Features.PER_MINUTE];
+        float[] ahead = new float[total * horizon];
         float[] y = new float[total * horizon];
         Random random = new Random(seed);
         int row = 0;
@@ -48,13 +58,15 @@ record Samples(int count, int lookback, int horizon, float[] x, float[] y) {
             }
             ArrivalHistory u = units.get(i);
             int[] picked = reservoir(u, fromMinute, lastEnd(u, untilMinute, horizon), quota[i], random);
+            UnitSignals own = UnitSignals.of(signals, u.id());
             for (int m : picked) {
-                Features.encode(u::active, m, lookback, x, row * lookback * Features.PER_MINUTE);
+                Features.encode(u::active, own, m, lookback, x, row * lookback * Features.PER_MINUTE);
+                Features.ahead(own, m, horizon, ahead, row * horizon);
                 Features.targets(u::active, m, horizon, y, row * horizon);
                 row++;
             }
         }
-        return new Samples(total, lookback, horizon, x, y);
+        return new Samples(total, lookback, horizon, x, ahead, y);
     }
 
     /** Mean label over all windows and minutes: the base rate a constant forecast would predict. */

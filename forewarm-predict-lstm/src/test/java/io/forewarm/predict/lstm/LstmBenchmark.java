@@ -10,6 +10,7 @@ import io.forewarm.sim.trace.Unit;
 
 import io.forewarm.predict.Policies;
 import io.forewarm.predict.Policy;
+import io.forewarm.predict.Signals;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
@@ -46,7 +47,11 @@ public final class LstmBenchmark {
         DjlLstm.pytorch();
         System.out.printf(Locale.ROOT, "engine load: %d ms%n", (System.nanoTime() - t0) / 1_000_000);
         long cpu0 = THREADS.getCurrentThreadCpuTime();
-        LstmForecaster f = LstmForecaster.train(units, scoreFrom, LstmForecaster.Config.defaults());
+        // The model settings of the first lstm spec (e.g. lstm:seed=2), else the defaults.
+        LstmForecaster.Config config = policies.stream().map(Policies::create)
+                .filter(LstmPolicy.class::isInstance).map(p -> ((LstmPolicy) p).settings().model()).findFirst()
+                .orElse(LstmForecaster.Config.defaults());
+        LstmForecaster f = LstmForecaster.train(units, scoreFrom, config);
         LstmForecaster.Training t = f.training();
         System.out.printf(Locale.ROOT, "training: %d windows, %d ms wall, %d ms CPU, base rate %.4f, "
                 + "loss per epoch %s%n", t.windows(), t.millis(),
@@ -80,7 +85,7 @@ public final class LstmBenchmark {
         for (String spec : policies) {
             Policy p = Policies.create(spec);
             if (p instanceof LstmPolicy l) {
-                p = LstmPolicy.trained(spec, l.settings().rule(), l.settings().fallback(), f, scoreFrom);
+                p = LstmPolicy.trained(spec, l.settings().rule(), l.settings().fallback(), f, scoreFrom, Signals.NONE);
             }
             results.add(Simulation.replay(units, p, options));
         }

@@ -1,6 +1,8 @@
 package io.forewarm.predict.lstm;
 
 import ai.djl.engine.Engine;
+import io.forewarm.predict.Cron;
+import io.forewarm.predict.Signals;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -45,15 +47,24 @@ class LstmForecasterTest {
     @Test
     void plainJavaInferenceMatchesThePyTorchNetwork() {
         LstmForecaster.Config config = tiny(3);
-        Samples samples = Samples.draw(everyTenMinutes(), 0, 1440, config.lookback(), config.horizon(), 300, 3);
+        // Every input in play: an event every 7 minutes for some units (in the lookback and ahead), and a
+        // varying activity series.
+        Signals signals = new Signals();
+        signals.put(Signals.Signal.scheduled("etl", List.of("u0", "u2"), 0, Cron.parse("*/7 * * * *")));
+        double[] levels = IntStream.range(0, 200).mapToDouble(i -> i % 13).toArray();
+        signals.put(Signals.Signal.activity("users", List.of("u0", "u1"), new Signals.Activity(0, 600_000, levels)));
+        Samples samples = Samples.draw(everyTenMinutes(), signals, 0, 1440, config.lookback(), config.horizon(),
+                300, 3);
+        assertThat(samples.ahead()).contains(1f);
+        assertThat(samples.x()).contains(1f);
         try (DjlLstm djl = new DjlLstm(config)) {
             djl.fit(samples);
-            float[] engine = djl.predict(samples.x(), samples.count());
+            float[] engine = djl.predict(samples.x(), samples.ahead(), samples.count());
             LstmNet net = djl.export();
             double[] out = new double[config.horizon()];
             int stride = config.lookback() * Features.PER_MINUTE;
             for (int w = 0; w < samples.count(); w++) {
-                net.forward(samples.x(), w * stride, config.lookback(), out);
+                net.forward(samples.x(), w * stride, config.lookback(), samples.ahead(), w * out.length, out);
                 for (int k = 0; k < out.length; k++) {
                     assertThat(out[k]).isCloseTo(engine[w * out.length + k], within(1e-5));
                 }
@@ -121,7 +132,8 @@ class LstmForecasterTest {
     private static LstmNet zeroNet(LstmForecaster.Config c) {
         int g = 4 * c.hidden();
         return new LstmNet(Features.PER_MINUTE, c.hidden(), c.horizon(), new float[g * Features.PER_MINUTE],
-                new float[g * c.hidden()], new float[g], new float[c.horizon() * c.hidden()], new float[c.horizon()]);
+                new float[g * c.hidden()], new float[g], new float[c.horizon() * c.hidden()], new float[c.horizon()],
+                new float[2 * c.horizon() - 1]);
     }
 
     @Test

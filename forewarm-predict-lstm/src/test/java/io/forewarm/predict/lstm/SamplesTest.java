@@ -84,14 +84,14 @@ class SamplesTest {
     @Test
     void encodesTimeOfDayOnTheUnitCircleAndTheDayBefore() {
         float[] x = new float[2 * Features.PER_MINUTE];
-        Features.encode(m -> m == 1440 || m == 1441 - 1440, 1441, 2, x, 0);
+        Features.encode(m -> m == 1440 || m == 1441 - 1440, UnitSignals.NONE, 1441, 2, x, 0);
         // minute 1440: arrival, nothing a day before, midnight
         assertThat(x[0]).isEqualTo(1f);
         assertThat(x[1]).isEqualTo(0f);
         assertThat(x[2]).isEqualTo(0f);
         assertThat(x[3]).isEqualTo(1f);
         // minute 1441: no arrival, one a day before
-        assertThat(x[6]).isEqualTo(0f);
-        assertThat(x[7]).isEqualTo(1f);
+        assertThat(x[Features.PER_MINUTE]).isEqualTo(0f);
+        assertThat(x[Features.PER_MINUTE + 1]).isEqualTo(1f);
     }
 }
