@@ -214,7 +214,8 @@ public final class Auto implements Policy {
             if (arrivals > 0) {
                 UnitPolicy.requireInOrder("auto", profile.id(), last, now);
             }
-            if (arrivals > 0 && now > last && windows[chosen] != null) {
+            // More calls in one clock minute are one event, as in the paper model: only a new minute is scored.
+            if (arrivals > 0 && IdleWindows.idleMinutes(last, now) > 0 && windows[chosen] != null) {
                 score(now);
             }
             recent[arrivals % recent.length] = now;
@@ -239,8 +240,7 @@ public final class Auto implements Policy {
                 if (windows[c] == null) {
                     continue;
                 }
-                double idle = (now - issued[c]) / 60_000.0;
-                double cost = IdleWindows.cost(windows[c], Math.ceil(idle), price);
+                double cost = IdleWindows.cost(windows[c], issued[c], now, price);
                 if (c == chosen) {
                     chosenCost = cost;
                 }

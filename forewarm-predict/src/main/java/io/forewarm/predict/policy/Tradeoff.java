@@ -122,10 +122,11 @@ public final class Tradeoff implements Policy {
             if (arrivals > 0) {
                 UnitPolicy.requireInOrder("tradeoff", id, last, now);
             }
-            if (arrivals > 0 && now > last) {
+            long idle = arrivals > 0 ? IdleWindows.idleMinutes(last, now) : 0;
+            if (idle > 0) {
                 int b = bucket(last);
-                // Whole minutes, at least 1: the windows are whole minutes too.
-                its[b].add(Math.max(1, Math.ceil((now - last) / 60_000.0)));
+                // Whole clock minutes, as the windows are; more calls in one minute are one event (paper model).
+                its[b].add(idle);
                 sinceFit[b]++;
                 if (buckets > 1) {
                     sinceFit[buckets]++; // the fit to all buckets' idle times
@@ -133,7 +134,7 @@ public final class Tradeoff implements Policy {
             }
             arrivals++;
             last = now;
-            window = windowFor(bucket(now));
+            window = IdleWindows.onClock(windowFor(bucket(now)), now);
             return window;
         }
 
