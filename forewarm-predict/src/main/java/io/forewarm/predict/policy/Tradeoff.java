@@ -13,7 +13,10 @@ import io.forewarm.predict.UnitProfile;
  * {@link IdleWindows}). One price for every unit makes the choices of all units points on one
  * cold-start/memory trade-off curve (a Lagrangian relaxation of "fewest cold starts within a memory
  * budget"), which is why it is the knob of {@code auto} too. The last {@code history} idle times are kept,
- * so the window follows a change of behaviour within that many arrivals.
+ * so the window follows a change of behaviour within that many arrivals. Idle times are counted in clock
+ * minutes (more calls in one minute are one event) and a window (P, K) is issued as the clock minutes P..P+K
+ * after the arrival's own, to the millisecond from the arrival instant ({@code IdleWindows.onClock}): so it
+ * means the same in the paper model, the fleet model and the engine.
  *
  * <p>Two guards against what the sample has not shown: {@code prior} pseudo idle times of {@code tail}
  * minutes join the sample (so at a high price the window reaches the tail, as the paper's standard
