@@ -37,11 +37,14 @@ final class IdleWindows {
     /**
      * The millisecond window, from an arrival at {@code nowMillis}, that loads the sandbox in the clock minutes
      * {@code P..P+K} after the arrival's minute that the per-minute window {@code w} means: from the start of
-     * minute P (from the arrival itself when P = 0) to the last millisecond of minute P+K.
+     * minute P to the last millisecond of minute P+K. From the arrival itself when P is 0 or 1: the rest of the
+     * arrival's own minute belongs to its event (the paper model's P = 1 and P = 0 differ only there), so
+     * loading from the next minute is a keep-alive, not an unload and reload a few seconds later.
      */
     static Window onClock(Window w, long nowMillis) {
         long into = Math.floorMod(nowMillis, MINUTE);
-        long from = w.loadFromMillis() == 0 ? 0 : ceilMinutes(w.loadFromMillis()) * MINUTE - into;
+        long p = ceilMinutes(w.loadFromMillis());
+        long from = p <= 1 ? 0 : p * MINUTE - into;
         long until = (Math.min(w.loadUntilMillis() / MINUTE, Long.MAX_VALUE / 4 / MINUTE) + 1) * MINUTE - 1 - into;
         return new Window(from, until - from);
     }

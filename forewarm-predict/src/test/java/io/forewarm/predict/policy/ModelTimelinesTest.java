@@ -89,8 +89,21 @@ class ModelTimelinesTest {
             }
         }
         List<Window> w = feed(u, minutes.stream().mapToLong(Long::longValue).toArray());
-        assertThat(w.getLast()).isEqualTo(Window.ofMinutes(7, 0));
-        assertThat(u.onArrival(247 * MIN)).isEqualTo(Window.ofMinutes(13, 0)); // :07 -> :20
+        assertThat(w.getLast()).isEqualTo(clockMinutes(7, 0));
+        assertThat(u.onArrival(247 * MIN)).isEqualTo(clockMinutes(13, 0)); // :07 -> :20
+        // The same minute from a call 30 s into 4:20 (a second call of that minute): :37 is 17 minutes on, and
+        // the window still covers the whole of it.
+        assertThat(u.onArrival(260 * MIN + 30_000)).isEqualTo(new Window(17 * MIN - 30_000, MIN - 1));
+    }
+
+    @Test
+    void aWindowFromTheNextClockMinuteIsAKeepAlive() {
+        // P = 1 loads from the minute after the arrival's own; the rest of the arrival's minute is its event's,
+        // so the sandbox is kept from the arrival on rather than released and started again seconds later.
+        assertThat(IdleWindows.onClock(Window.ofMinutes(1, 5), 10 * MIN + 45_000))
+                .isEqualTo(new Window(0, 7 * MIN - 45_000 - 1));
+        assertThat(IdleWindows.onClock(Window.ofMinutes(2, 5), 10 * MIN + 45_000))
+                .isEqualTo(new Window(2 * MIN - 45_000, 6 * MIN - 1));
     }
 
     @Test
@@ -240,7 +253,8 @@ class ModelTimelinesTest {
     @ValueSource(longs = {1, 2, 3, 4})
     void aClockWindowIsWarmExactlyInTheMinutesThePaperModelCounts(long seed) {
         // For any arrival instant and any later one, the clock window of (P, K) is warm iff the later one's
-        // minute is P..P+K minutes after the first's (P = 0: 0..K), and the wasted minutes are the paper's.
+        // minute is P..P+K minutes after the first's (P = 0 or 1: 0..P+K, the arrival's own minute being its
+        // event's), and the wasted minutes are the paper's.
         Random random = new Random(seed);
         for (int i = 0; i < 2000; i++) {
             long p = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(20);
@@ -251,7 +265,7 @@ class ModelTimelinesTest {
             Window minutes = Window.ofMinutes(p, k);
             Window clock = IdleWindows.onClock(minutes, now);
             assertThat(clock.isWarmAfter(next - now)).as("P=%d K=%d IT=%d", p, k, it)
-                    .isEqualTo(p <= it && it <= p + k);
+                    .isEqualTo((p <= 1 ? 0 : p) <= it && it <= p + k);
             assertThat(IdleWindows.wasted(clock, it)).isEqualTo(IdleWindows.wasted(minutes, it));
         }
     }

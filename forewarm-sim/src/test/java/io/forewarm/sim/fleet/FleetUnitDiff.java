@@ -77,9 +77,12 @@ public final class FleetUnitDiff {
             }
         }
         times.sort(null);
+        // The app's sandbox holds all its functions, as in the fleet model, which prices cold starts by it.
+        double mb = series.stream().mapToDouble(f -> Double.isNaN(f.memoryMb()) ? 128 : f.memoryMb()).sum();
+        long coldMillis = FleetOptions.defaults(Unit.APP).coldStartMillis(mb);
         List<UnitPolicy> units = new ArrayList<>();
         for (String s : specs) {
-            units.add(Policies.create(s).newUnit(new UnitProfile("app", 128, 0, t -> Long.MAX_VALUE)));
+            units.add(Policies.create(s).newUnit(new UnitProfile("app", mb, coldMillis, t -> Long.MAX_VALUE)));
         }
         Window[] windows = new Window[units.size()];
         long last = Long.MIN_VALUE;
