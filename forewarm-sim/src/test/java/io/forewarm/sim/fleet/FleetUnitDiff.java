@@ -57,11 +57,19 @@ public final class FleetUnitDiff {
             totalA += a.coldStarts();
             totalB += b.coldStarts();
         }
+        System.out.printf(Locale.ROOT, "total cold: %s %d, %s %d; GB-min %.1f vs %.1f%n", args[2], totalA, args[3],
+                totalB, rows.stream().mapToDouble(Row::gbA).sum(), rows.stream().mapToDouble(Row::gbB).sum());
+        System.out.println("most cold starts more under " + args[3] + ":");
         rows.sort(Comparator.comparingLong((Row r) -> r.coldA - r.coldB));
-        System.out.printf(Locale.ROOT, "total cold: %s %d, %s %d%n", args[2], totalA, args[3], totalB);
-        for (Row r : rows.subList(0, Math.min(25, rows.size()))) {
-            System.out.printf(Locale.ROOT, "%-70s events %6d cold %5d vs %5d  GB-min %8.1f vs %8.1f%n", r.app,
-                    r.events, r.coldA, r.coldB, r.gbA, r.gbB);
+        print(rows);
+        System.out.println("most GB-minutes more under " + args[3] + ":");
+        rows.sort(Comparator.comparingDouble((Row r) -> r.gbA - r.gbB));
+        print(rows);
+    }
+
+    private static void print(List<? extends Record> rows) {
+        for (Record r : rows.subList(0, Math.min(15, rows.size()))) {
+            System.out.println(r);
         }
     }
 
