@@ -21,9 +21,9 @@ import java.util.Map;
 
 /**
  * Not a test: a per-application comparison of two policies in the fleet model, to find where one loses to the
- * other. Each app is replayed alone (no capacity), so its figures are its own. With a third argument naming an
- * app it instead prints that app's arrivals, the gap to each, and the window each given policy had offered
- * for it. Run with {@code java -cp <test classpath> io.forewarm.sim.fleet.FleetUnitDiff TRACE SCORE_FROM A B}
+ * other. Each app is replayed alone (no capacity), so its figures are its own. With {@code --app APP} it instead
+ * prints that app's arrivals, the gap to each, and whether the window each given policy had offered for it
+ * covers it (the window alone: the planner's hold and pre-warm lead are not modelled here). Run with {@code java -cp <test classpath> io.forewarm.sim.fleet.FleetUnitDiff TRACE SCORE_FROM A B}
  * or {@code ... TRACE SCORE_FROM --app APP SPEC...}.
  */
 public final class FleetUnitDiff {
@@ -31,7 +31,10 @@ public final class FleetUnitDiff {
     private FleetUnitDiff() {
     }
 
-    /** Prints the apps on which policy B has the most cold starts more than policy A, or one app's timeline. */
+    /**
+     * Prints the totals and the apps on which policy B has the most cold starts, and the most GB-minutes, more
+     * than policy A; or one app's timeline.
+     */
     public static void main(String[] args) throws IOException {
         Trace trace = TraceFormats.open("azure2019", Path.of(args[0]));
         int scoreFrom = Integer.parseInt(args[1]);
