@@ -23,7 +23,9 @@ import java.util.Map;
  * memory, the same exchange rate {@link Tradeoff} optimises (in the spirit of the recommender portfolios of
  * Rzadca et al., "Autopilot", EuroSys 2020, which pick among models by their recent simulated cost). The unit
  * gets the window of the candidate with the lowest cost so far; the first candidate serves until the others
- * have a record.
+ * have a record. The backtest judges warm or cold to the millisecond, as the fleet model and the engine apply a
+ * window, and counts idle minutes and events in clock minutes, as the paper model does (at whole minutes the
+ * two agree).
  *
  * <p><b>The knob</b> is {@code cold}: how many GB-minutes of idle memory one avoided cold start is worth.
  * Higher is more aggressive (more memory, fewer cold starts); it is passed to the default candidates that
@@ -214,7 +216,8 @@ public final class Auto implements Policy {
             if (arrivals > 0) {
                 UnitPolicy.requireInOrder("auto", profile.id(), last, now);
             }
-            if (arrivals > 0 && now > last && windows[chosen] != null) {
+            // More calls in one clock minute are one event, as in the paper model: only a new minute is scored.
+            if (arrivals > 0 && IdleWindows.idleMinutes(last, now) > 0 && windows[chosen] != null) {
                 score(now);
             }
             recent[arrivals % recent.length] = now;
@@ -239,8 +242,7 @@ public final class Auto implements Policy {
                 if (windows[c] == null) {
                     continue;
                 }
-                double idle = (now - issued[c]) / 60_000.0;
-                double cost = IdleWindows.cost(windows[c], Math.ceil(idle), price);
+                double cost = IdleWindows.cost(windows[c], issued[c], now, price);
                 if (c == chosen) {
                     chosenCost = cost;
                 }

@@ -12,6 +12,15 @@ import java.util.Arrays;
  * between the two arrivals are wasted. The cost of a window is {@code price * cold + wasted minutes}: the
  * price of a cold start in idle minutes of this unit's sandbox, so a unit's memory turns one global
  * exchange rate (GB-minutes per cold start) into its own.
+ *
+ * <p>Minutes here are whole minutes of the clock, as in the paper's per-minute trace: an idle time is the
+ * number of minute boundaries between two arrivals ({@link #idleMinutes}), and a window fitted in those terms
+ * means "loaded in the clock minutes t+P..t+P+K" for an arrival in minute t. {@link #onClock} turns it into
+ * the millisecond window the fleet model and the engine apply from the arrival instant. Without that, an
+ * arrival a few seconds into its minute pushes the window as many seconds late, and a timer whose calls
+ * land anywhere in their minute misses the window its own idle times fitted (auto in the fleet model: up to
+ * 52 cold starts in 4 hours on such a timer where hybrid had none; docs/benchmarks.md, "Fleet model"). At a whole minute, as in the paper model, it is the
+ * same window, so results there do not change.
  */
 final class IdleWindows {
 
@@ -20,21 +29,51 @@ final class IdleWindows {
     private IdleWindows() {
     }
 
-    /** Whether an arrival {@code idleMinutes} after the one {@code w} follows is warm. */
-    static boolean warm(Window w, double idleMinutes) {
-        return w.isWarmAfter(Math.round(idleMinutes * MINUTE));
+    /** Whole clock minutes from the minute of {@code fromMillis} to that of {@code toMillis} (0 within one minute). */
+    static long idleMinutes(long fromMillis, long toMillis) {
+        return Math.floorDiv(toMillis, MINUTE) - Math.floorDiv(fromMillis, MINUTE);
+    }
+
+    /**
+     * The millisecond window, from an arrival at {@code nowMillis}, that loads the sandbox in the clock minutes
+     * {@code P..P+K} after the arrival's minute that the per-minute window {@code w} means: from the start of
+     * minute P to the last millisecond of minute P+K. From the arrival itself when P is 0 or 1: the rest of the
+     * arrival's own minute belongs to its event (the paper model's P = 1 and P = 0 differ only there), so
+     * loading from the next minute is a keep-alive, not an unload and reload a few seconds later.
+     */
+    static Window onClock(Window w, long nowMillis) {
+        long into = Math.floorMod(nowMillis, MINUTE);
+        long p = ceilMinutes(w.loadFromMillis());
+        long from = p <= 1 ? 0 : p * MINUTE - into;
+        long until = (Math.min(w.loadUntilMillis() / MINUTE, Long.MAX_VALUE / 4 / MINUTE) + 1) * MINUTE - 1 - into;
+        return new Window(from, until - from);
+    }
+
+    /**
+     * Whether an arrival at {@code nowMillis} is warm under {@code w}, issued at {@code issuedMillis}: judged
+     * to the millisecond, as the fleet model and the engine apply the window.
+     */
+    static boolean warm(Window w, long issuedMillis, long nowMillis) {
+        return w.isWarmAfter(nowMillis - issuedMillis);
     }
 
     /** Loaded minutes strictly between an arrival and the next one {@code idleMinutes} later (paper model). */
     static double wasted(Window w, double idleMinutes) {
-        double from = Math.max(1, Math.ceil(w.loadFromMillis() / (double) MINUTE));
+        double from = Math.max(1, ceilMinutes(w.loadFromMillis()));
         double until = Math.min(Math.floor(w.loadUntilMillis() / (double) MINUTE), Math.ceil(idleMinutes) - 1);
         return Math.max(0, until - from + 1);
     }
 
-    /** The cost of {@code w} against one idle time: {@code price} if cold, plus the wasted minutes. */
-    static double cost(Window w, double idleMinutes, double price) {
-        return (warm(w, idleMinutes) ? 0 : price) + wasted(w, idleMinutes);
+    /**
+     * The cost of {@code w}, issued at {@code issuedMillis}, against the next arrival at {@code nowMillis}:
+     * {@code price} if cold, plus the wasted clock minutes between them.
+     */
+    static double cost(Window w, long issuedMillis, long nowMillis, double price) {
+        return (warm(w, issuedMillis, nowMillis) ? 0 : price) + wasted(w, idleMinutes(issuedMillis, nowMillis));
+    }
+
+    private static long ceilMinutes(long millis) {
+        return Math.ceilDiv(millis, MINUTE);
     }
 
     /**

@@ -209,8 +209,8 @@ public final class Periodic implements Policy {
             if (from < 0) {
                 return null;
             }
-            long start = (minute + from) * MINUTE - now; // minute starts; the arrival may be inside a minute
-            return new Window(Math.max(0, start), (until - from) * MINUTE + Math.min(0, start));
+            // Clock minutes from..until after the arrival's own, however far into its minute the arrival came.
+            return IdleWindows.onClock(Window.ofMinutes(from, until - from), now);
         }
 
         private Window aroundNextTick(Period p) {

@@ -13,7 +13,10 @@ import io.forewarm.predict.UnitProfile;
  * {@link IdleWindows}). One price for every unit makes the choices of all units points on one
  * cold-start/memory trade-off curve (a Lagrangian relaxation of "fewest cold starts within a memory
  * budget"), which is why it is the knob of {@code auto} too. The last {@code history} idle times are kept,
- * so the window follows a change of behaviour within that many arrivals.
+ * so the window follows a change of behaviour within that many arrivals. Idle times are counted in clock
+ * minutes (more calls in one minute are one event) and a window (P, K) is issued as the clock minutes P..P+K
+ * after the arrival's own, to the millisecond from the arrival instant ({@code IdleWindows.onClock}): so it
+ * means the same in the paper model, the fleet model and the engine.
  *
  * <p>Two guards against what the sample has not shown: {@code prior} pseudo idle times of {@code tail}
  * minutes join the sample (so at a high price the window reaches the tail, as the paper's standard
@@ -122,10 +125,11 @@ public final class Tradeoff implements Policy {
             if (arrivals > 0) {
                 UnitPolicy.requireInOrder("tradeoff", id, last, now);
             }
-            if (arrivals > 0 && now > last) {
+            long idle = arrivals > 0 ? IdleWindows.idleMinutes(last, now) : 0;
+            if (idle > 0) {
                 int b = bucket(last);
-                // Whole minutes, at least 1: the windows are whole minutes too.
-                its[b].add(Math.max(1, Math.ceil((now - last) / 60_000.0)));
+                // Whole clock minutes, as the windows are; more calls in one minute are one event (paper model).
+                its[b].add(idle);
                 sinceFit[b]++;
                 if (buckets > 1) {
                     sinceFit[buckets]++; // the fit to all buckets' idle times
@@ -133,7 +137,7 @@ public final class Tradeoff implements Policy {
             }
             arrivals++;
             last = now;
-            window = windowFor(bucket(now));
+            window = IdleWindows.onClock(windowFor(bucket(now)), now);
             return window;
         }
 

@@ -7,6 +7,8 @@ import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +23,14 @@ class ModelTimelinesTest {
 
     private static UnitPolicy unit(String spec) {
         return Policies.create(spec).newUnit(UnitProfile.of("u", 128, 0));
+    }
+
+    /**
+     * The window a per-minute model (tradeoff) issues for an arrival at a whole minute: loaded in the clock
+     * minutes P..P+K, so to the last millisecond of minute P+K.
+     */
+    private static Window clockMinutes(long prewarm, long keepAlive) {
+        return new Window(prewarm * MIN, (keepAlive + 1) * MIN - 1);
     }
 
     /** Feeds arrivals at the given minutes and returns the window after each. */
@@ -79,8 +89,21 @@ class ModelTimelinesTest {
             }
         }
         List<Window> w = feed(u, minutes.stream().mapToLong(Long::longValue).toArray());
-        assertThat(w.getLast()).isEqualTo(Window.ofMinutes(7, 0));
-        assertThat(u.onArrival(247 * MIN)).isEqualTo(Window.ofMinutes(13, 0)); // :07 -> :20
+        assertThat(w.getLast()).isEqualTo(clockMinutes(7, 0));
+        assertThat(u.onArrival(247 * MIN)).isEqualTo(clockMinutes(13, 0)); // :07 -> :20
+        // The same minute from a call 30 s into 4:20 (a second call of that minute): :37 is 17 minutes on, and
+        // the window still covers the whole of it.
+        assertThat(u.onArrival(260 * MIN + 30_000)).isEqualTo(new Window(17 * MIN - 30_000, MIN - 1));
+    }
+
+    @Test
+    void aWindowFromTheNextClockMinuteIsAKeepAlive() {
+        // P = 1 loads from the minute after the arrival's own; the rest of the arrival's minute is its event's,
+        // so the sandbox is kept from the arrival on rather than released and started again seconds later.
+        assertThat(IdleWindows.onClock(Window.ofMinutes(1, 5), 10 * MIN + 45_000))
+                .isEqualTo(new Window(0, 7 * MIN - 45_000 - 1));
+        assertThat(IdleWindows.onClock(Window.ofMinutes(2, 5), 10 * MIN + 45_000))
+                .isEqualTo(new Window(2 * MIN - 45_000, 6 * MIN - 1));
     }
 
     @Test
@@ -173,9 +196,9 @@ class ModelTimelinesTest {
         // costs 50 + 29 + 29 + 30 + 31 = 169; [30, 60] costs 0 + 0 + 1 + 30 = 31. [30, 60] wins.
         assertThat(IdleWindows.cheapest(new double[] {30, 30, 31, 60}, 4, 50)).isEqualTo(Window.ofMinutes(30, 30));
         // The cost of one window against one IT, in the paper model's terms.
-        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 45, 50)).isEqualTo(15);
-        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 70, 50)).isEqualTo(50 + 31);
-        assertThat(IdleWindows.cost(Window.keepAliveMinutes(10), 5, 50)).isEqualTo(4);
+        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 0, 45 * MIN, 50)).isEqualTo(15);
+        assertThat(IdleWindows.cost(Window.ofMinutes(30, 30), 0, 70 * MIN, 50)).isEqualTo(50 + 31);
+        assertThat(IdleWindows.cost(Window.keepAliveMinutes(10), 0, 5 * MIN, 50)).isEqualTo(4);
     }
 
     @Test
@@ -183,9 +206,9 @@ class ModelTimelinesTest {
         // 128 MB at cold=2 GB-minutes: a cold start is worth 16 idle minutes; rent=0.5 keeps a new unit 8.
         UnitPolicy u = unit("tradeoff:cold=2,rent=0.5,prior=0");
         List<Window> w = feed(u, 0, 5, 10, 15, 20, 25);
-        assertThat(w.subList(0, 4)).containsOnly(Window.keepAliveMinutes(8));
+        assertThat(w.subList(0, 4)).containsOnly(clockMinutes(0, 8));
         // Four ITs of 5: the pre-warm [5, 5] costs nothing.
-        assertThat(w.get(4)).isEqualTo(Window.ofMinutes(5, 0));
+        assertThat(w.get(4)).isEqualTo(clockMinutes(5, 0));
     }
 
     @Test
@@ -193,12 +216,58 @@ class ModelTimelinesTest {
         // Five ITs of 10 at price 16 (cold=2, 128 MB). Without the prior the pre-warm [10, 10] is free.
         // margin=0.2: [10 * 0.8, 10 * 1.2] = [8, 12].
         assertThat(feed(unit("tradeoff:cold=2,prior=0,margin=0.2"), 0, 10, 20, 30, 40, 50).getLast())
-                .isEqualTo(Window.ofMinutes(8, 4));
+                .isEqualTo(clockMinutes(8, 4));
         // With one pseudo IT of 240: covering it costs 230 idle minutes against a price of 16: not worth it.
-        assertThat(feed(unit("tradeoff:cold=2"), 0, 10, 20, 30, 40, 50).getLast()).isEqualTo(Window.ofMinutes(10, 0));
+        assertThat(feed(unit("tradeoff:cold=2"), 0, 10, 20, 30, 40, 50).getLast()).isEqualTo(clockMinutes(10, 0));
         // At cold=64 (price 512 minutes) it is: [10, 240].
         assertThat(feed(unit("tradeoff:cold=64"), 0, 10, 20, 30, 40, 50).getLast())
-                .isEqualTo(Window.ofMinutes(10, 230));
+                .isEqualTo(clockMinutes(10, 230));
+    }
+
+    @Test
+    void tradeoffCoversTheClockMinutesOfATimerWhoseCallsLandAnywhereInTheirMinute() {
+        // A call in every second clock minute, at a random second: the gaps run from just over 1 to just under
+        // 3 minutes, but every idle time is 2 clock minutes. The pre-warm [2, 2] then means the whole minute
+        // two after the call's own, so every later call is warm wherever in its minute it lands.
+        Random random = new Random(7);
+        UnitPolicy u = unit("tradeoff:cold=2,prior=0");
+        Window w = null;
+        long last = 0;
+        int cold = 0;
+        for (long m = 0; m < 200; m += 2) {
+            long t = m * MIN + random.nextInt(60) * 1000L;
+            if (m >= 20 && !w.isWarmAfter(t - last)) {
+                cold++;
+            }
+            w = u.onArrival(t);
+            last = t;
+        }
+        u.verify();
+        assertThat(cold).isZero();
+        // The last call came 50 s into minute 198: loaded from 10 s after it (minute 200) to the end of minute 200.
+        long into = last % MIN;
+        assertThat(w).isEqualTo(new Window(2 * MIN - into, MIN - 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(longs = {1, 2, 3, 4})
+    void aClockWindowIsWarmExactlyInTheMinutesThePaperModelCounts(long seed) {
+        // For any arrival instant and any later one, the clock window of (P, K) is warm iff the later one's
+        // minute is P..P+K minutes after the first's (P = 0 or 1: 0..P+K, the arrival's own minute being its
+        // event's), and the wasted minutes are the paper's.
+        Random random = new Random(seed);
+        for (int i = 0; i < 2000; i++) {
+            long p = random.nextInt(3) == 0 ? 0 : 1 + random.nextInt(20);
+            long k = random.nextInt(20);
+            long now = random.nextLong(1_000_000) * 1000 + random.nextInt(1000);
+            long next = now + random.nextLong(45 * MIN);
+            long it = Math.floorDiv(next, MIN) - Math.floorDiv(now, MIN);
+            Window minutes = Window.ofMinutes(p, k);
+            Window clock = IdleWindows.onClock(minutes, now);
+            assertThat(clock.isWarmAfter(next - now)).as("P=%d K=%d IT=%d", p, k, it)
+                    .isEqualTo((p <= 1 ? 0 : p) <= it && it <= p + k);
+            assertThat(IdleWindows.wasted(clock, it)).isEqualTo(IdleWindows.wasted(minutes, it));
+        }
     }
 
     @Test
@@ -225,12 +294,12 @@ class ModelTimelinesTest {
         four.verify();
         // All ITs together, per day: pre-warm [2, 2] costs three colds and one idle minute each (51); keep 2
         // costs 5 + 3 x (16 + 2) = 59; [2, 120] idles 118 on the IT of 120 and 119 on both longer ones.
-        assertThat(oneNoon).isEqualTo(Window.ofMinutes(2, 0));
+        assertThat(oneNoon).isEqualTo(clockMinutes(2, 0));
         // Apart: the morning bucket still pre-warms [2, 2] (5 x 0 + 16 + 1 a day), but the noon bucket, whose
         // ITs are 120 and 600, pre-warms [600, 600]: the 600 warm, the 120 cold before the window and nothing
         // idle (16 a day, against 17 for [120, 120], 32 for no window and 16 + 1 + 480 for [120, 600]).
-        assertThat(fourMorning).isEqualTo(Window.ofMinutes(2, 0));
-        assertThat(fourNoon).isEqualTo(Window.ofMinutes(600, 0));
+        assertThat(fourMorning).isEqualTo(clockMinutes(2, 0));
+        assertThat(fourNoon).isEqualTo(clockMinutes(600, 0));
         assertThat(four.stateBytes()).isGreaterThan(one.stateBytes()).isLessThan(2048);
     }
 

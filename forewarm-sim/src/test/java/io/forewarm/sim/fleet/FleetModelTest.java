@@ -13,11 +13,14 @@ import io.forewarm.sim.trace.FunctionSeries;
 import io.forewarm.sim.trace.Trace;
 import io.forewarm.sim.trace.Unit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -245,6 +248,27 @@ class FleetModelTest {
             PolicyResult fixed = FleetModel.run(List.of(s), 0, 30, Policies.create("fixed:10"), o);
             assertThat(oracle.events()).isEqualTo(fixed.events()).isEqualTo(Arrays.stream(counts).sum());
             assertThat(oracle.coldStarts()).as("trial %d", trial).isLessThanOrEqualTo(fixed.coldStarts());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"tradeoff", "auto", "auto:cold=88,margin=0.6"})
+    void aTimerIsWarmWhereverInItsMinuteEachCallLands(String spec) {
+        // One call in every second minute for four hours, each at a seeded random second of its minute: the
+        // gaps between calls run from 1 to 3 minutes, but every idle time is 2 clock minutes, as in the paper
+        // model, where these policies pre-warm exactly that minute. Applied from the call's instant the window
+        // must still cover that whole minute, so after the first hour no call is cold (before the per-minute
+        // windows were anchored to the clock, about half of them were: those less than 2 minutes apart).
+        int[] minutes = IntStream.iterate(0, m -> m < 240, m -> m + 2).toArray();
+        int[] counts = new int[minutes.length];
+        Arrays.fill(counts, 1);
+        FunctionSeries s = new FunctionSeries(new FunctionKey("o", "a", "timer", "timer"), minutes, counts, null,
+                null, 256);
+        for (long seed = 1; seed <= 3; seed++) {
+            FleetOptions o = OPTS.withSeed(seed).withDefaultDurationMs(200).scoringFrom(60);
+            PolicyResult r = FleetModel.run(List.of(s), 0, 240, Policies.create(spec), o);
+            assertThat(r.events()).isEqualTo(90);
+            assertThat(r.coldStarts()).as("%s, seed %d", spec, seed).isZero();
         }
     }
 
