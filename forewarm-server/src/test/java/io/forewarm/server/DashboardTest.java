@@ -60,6 +60,8 @@ class DashboardTest {
         // name, policy, then warm 1, busy 0, starting 0, queued 0, then 3 invocations and 33.3 % cold
         assertThat(row).contains(">shown<", ">fixed:10<", ">3<", ">33.3<", "kept warm until");
         assertThat(row).contains("<svg", "<rect");
+        // the plan's tooltip carries the model and why each sandbox exists
+        assertThat(row).containsPattern("title=\"fixed:10\\n?sandbox \\d+ \\(warm\\): idle; keep 1 idle of shown");
         assertThat(dom).contains("<div id=\"error\" style=\"display: none;\"></div>");
         assertThat(dom).containsPattern("<div id=\"isolation\" class=\"muted\">[a-z0-9-]+ \\((not )?isolated\\): ");
     }
