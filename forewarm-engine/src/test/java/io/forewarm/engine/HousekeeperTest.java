@@ -14,6 +14,7 @@ import java.time.Instant;
 
 import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
+import static io.forewarm.engine.TestRig.warm;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -35,10 +36,6 @@ class HousekeeperTest {
     @AfterAll
     void nothingLeftBehind() {
         rig.close();
-    }
-
-    private int warm(Orchestrator engine, String fn) {
-        return engine.status().function(fn).warm();
     }
 
     @Test

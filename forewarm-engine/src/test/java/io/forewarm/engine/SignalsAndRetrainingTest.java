@@ -25,6 +25,7 @@ import java.util.List;
 
 import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
+import static io.forewarm.engine.TestRig.warm;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -45,10 +46,6 @@ class SignalsAndRetrainingTest {
     @AfterAll
     void nothingLeftBehind() {
         rig.close();
-    }
-
-    private static int warm(Orchestrator engine, String fn) {
-        return engine.status().function(fn).warm();
     }
 
     @ParameterizedTest

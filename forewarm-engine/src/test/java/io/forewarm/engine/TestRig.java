@@ -133,6 +133,11 @@ final class TestRig implements AutoCloseable {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** How many idle, ready sandboxes {@code fn} has in {@code engine}. */
+    static int warm(Orchestrator engine, String fn) {
+        return engine.status().function(fn).warm();
+    }
+
     static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
     }
