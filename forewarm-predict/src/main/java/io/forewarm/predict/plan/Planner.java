@@ -105,7 +105,7 @@ public final class Planner {
                 int held = 0;
                 long heldUntil = 0;
                 for (int i = 0; i < idle; i++) {
-                    if (state == OUTSIDE && isHeld(snapshot, f, i, nowMillis)) {
+                    if (retained(state, snapshot, f, i, nowMillis)) {
                         held++;
                         heldUntil = Math.max(heldUntil, plus(snapshot.idleSinceMillis(f, i), holdMillis));
                         continue;
@@ -204,10 +204,7 @@ public final class Planner {
                 if (free < memory) {
                     if (victims == null) {
                         // only what this plan keeps: the rest is released anyway
-                        victims = Victims.all(s, now, (g, i) -> {
-                            int state = state(s, g, now);
-                            return state == INSIDE || state == OUTSIDE && isHeld(s, g, i, now);
-                        });
+                        victims = Victims.all(s, now, (g, i) -> retained(state(s, g, now), s, g, i, now));
                     }
                     free += victims.evictFor(s, f, value[k], memory - free, releases);
                     if (free < memory) {
@@ -228,11 +225,12 @@ public final class Planner {
     }
 
     /**
-     * Whether idle sandbox {@code i} of {@code f}, outside its function's window, is still held: it went idle
-     * less than {@code holdMillis} ago, so more calls of the same event may come.
+     * Whether this plan keeps idle sandbox {@code i} of {@code f}, whose function is in {@code state}: inside
+     * the window, or outside it but held, as it went idle less than {@code holdMillis} ago and more calls of
+     * the same event may come.
      */
-    private boolean isHeld(PoolSnapshot s, int f, int i, long now) {
-        return now - s.idleSinceMillis(f, i) < holdMillis;
+    private boolean retained(int state, PoolSnapshot s, int f, int i, long now) {
+        return state == INSIDE || state == OUTSIDE && now - s.idleSinceMillis(f, i) < holdMillis;
     }
 
     /** Selects idle sandbox {@code i} of function {@code f}. */
