@@ -350,15 +350,25 @@ public final class Orchestrator implements AutoCloseable {
     public EngineStatus status() {
         List<EngineStatus.FunctionStatus> fs = pool.all().stream()
                 .sorted(Comparator.comparing(FunctionPool::name))
-                .map(p -> new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
-                        p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(),
-                        p.raised(), p.window(), p.lastArrivalMillis(), p.coldStartMillis(), p.windowBaseMillis(),
-                        p.training(), p.sizing().status(config.capacity())))
+                .map(this::status)
                 .toList();
         ResourceVector a = pool.allocated();
         Isolation iso = factory.isolation();
         return new EngineStatus(fs, config.capacity(), a, config.capacity().minus(a), pool.queued(), iso.backend(),
                 iso.isolated(), iso.reason(), recorder.dropped());
+    }
+
+    /** A snapshot of one function's pool (cheaper than the whole {@link #status()}); null if not registered. */
+    public EngineStatus.FunctionStatus status(String name) {
+        FunctionPool p = pool.get(name);
+        return p == null ? null : status(p);
+    }
+
+    private EngineStatus.FunctionStatus status(FunctionPool p) {
+        return new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
+                p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(), p.raised(),
+                p.window(), p.lastArrivalMillis(), p.coldStartMillis(), p.windowBaseMillis(), p.training(),
+                p.sizing().status(config.capacity()));
     }
 
     /** Stops the housekeeper, drains and closes every function's sandboxes, and flushes the records. */

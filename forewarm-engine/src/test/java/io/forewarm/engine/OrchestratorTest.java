@@ -179,6 +179,11 @@ class OrchestratorTest {
             assertThat(s.function("dear").warm()).isEqualTo(1);
             assertThat(s.function("newcomer").warm()).isEqualTo(1);
             assertThat(s.allocated().memoryBytes()).isEqualTo(128 * MB);
+            // one function's status reads the same as its entry in the whole status
+            for (String fn : List.of("cheap", "dear", "newcomer")) {
+                assertThat(engine.status(fn)).isEqualTo(s.function(fn));
+            }
+            assertThat(engine.status("ghost")).isNull();
         }
     }
 

@@ -65,7 +65,7 @@ final class Functions {
             try {
                 FunctionSpec spec = SpecCodec.read(f.get("spec"), null).spec();
                 String policy = f.path("policy").asText(defaultPolicy);
-                KeepAliveBounds bounds = Api.keepAliveBounds(f.get("keepAlive"), KeepAliveBounds.NONE);
+                KeepAliveBounds bounds = SpecCodec.readKeepAlive(f.get("keepAlive"), KeepAliveBounds.NONE);
                 engine.register(spec, policy, bounds);
                 deployed.put(spec.name(), new Deployed(spec, policy, bounds, f.path("version").asLong(1),
                         Instant.parse(f.path("updated").asText(Instant.now().toString()))));
@@ -81,7 +81,7 @@ final class Functions {
             ObjectNode o = JSON.createObjectNode();
             o.set("spec", SpecCodec.write(d.spec()));
             o.put("policy", d.policy());
-            o.set("keepAlive", Api.keepAliveJson(d.bounds()));
+            o.set("keepAlive", SpecCodec.writeKeepAlive(d.bounds()));
             o.put("version", d.version());
             o.put("updated", d.updated().toString());
             return o;

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.forewarm.core.FunctionSpec;
+import io.forewarm.core.KeepAliveBounds;
 import io.forewarm.core.ResourceVector;
 
 import java.nio.file.Path;
@@ -137,6 +138,47 @@ public final class SpecCodec {
         spec.warmupFiles().forEach((k, v) -> w.put(k, v.toString()));
         o.put("initPayload", Base64.getEncoder().encodeToString(spec.initPayload()));
         return o;
+    }
+
+    /**
+     * Reads keep-alive bounds {@code {"minMs": 60000, "maxMs": 600000}} (either may be absent or null: no
+     * bound); a missing object gives {@code absent}.
+     *
+     * @throws IllegalArgumentException naming the field and value that are wrong
+     */
+    static KeepAliveBounds readKeepAlive(JsonNode k, KeepAliveBounds absent) {
+        if (k == null || k.isNull()) {
+            return absent;
+        }
+        if (!k.isObject()) {
+            throw new IllegalArgumentException("'keepAlive' must be an object such as {\"minMs\": 60000, \"maxMs\":"
+                    + " 600000}, got " + k);
+        }
+        k.fieldNames().forEachRemaining(f -> {
+            if (!f.equals("minMs") && !f.equals("maxMs")) {
+                throw new IllegalArgumentException("'keepAlive' has an unknown field '" + f + "' (known: minMs,"
+                        + " maxMs)");
+            }
+        });
+        return new KeepAliveBounds(millis(k, "minMs", 0), millis(k, "maxMs", KeepAliveBounds.UNBOUNDED));
+    }
+
+    /** The JSON form of {@code b}: null for an absent bound. */
+    static ObjectNode writeKeepAlive(KeepAliveBounds b) {
+        ObjectNode o = JsonNodeFactory.instance.objectNode().put("minMs", b.minMillis());
+        return b.maxMillis() == KeepAliveBounds.UNBOUNDED ? o.putNull("maxMs") : o.put("maxMs", b.maxMillis());
+    }
+
+    private static long millis(JsonNode k, String field, long absent) {
+        JsonNode v = k.get(field);
+        if (v == null || v.isNull()) {
+            return absent;
+        }
+        if (!v.canConvertToExactIntegral() || v.asLong() < 0) {
+            throw new IllegalArgumentException("'keepAlive." + field + "' must be a whole number of milliseconds"
+                    + " >= 0, got " + v);
+        }
+        return v.asLong();
     }
 
     private static void writeLimits(ObjectNode l, ResourceVector r) {
