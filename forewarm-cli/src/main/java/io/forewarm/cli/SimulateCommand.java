@@ -133,7 +133,7 @@ final class SimulateCommand implements Callable<Integer> {
                 model == ModelName.paper ? Simulation.Model.PAPER : Simulation.Model.FLEET,
                 unit == UnitName.app ? Unit.APP : Unit.FUNCTION,
                 scoreFrom == null ? Integer.MIN_VALUE : scoreFrom, defaultMemoryMb, progress, capacityGb, seed,
-                coldStartMs);
+                coldStartMs, Simulation.Options.DEFAULT_DURATION_MS, Simulation.Options.DEFAULT_TICK_MILLIS);
         List<PolicyResult> results = Simulation.run(source, specs, options);
         progress.done();
 

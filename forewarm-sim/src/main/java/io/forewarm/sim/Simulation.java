@@ -5,7 +5,6 @@ import io.forewarm.predict.Policy;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sim.fleet.FleetModel;
-import io.forewarm.sim.fleet.FleetOptions;
 import io.forewarm.sim.paper.PaperModel;
 import io.forewarm.sim.trace.FunctionSeries;
 import io.forewarm.sim.trace.Trace;
@@ -35,66 +34,127 @@ public final class Simulation {
     }
 
     /**
-     * How to run.
+     * How to run, in either model (the paper model reads the first five; the fleet model all of them).
      *
-     * @param model           the model
-     * @param unit            what one instance serves
-     * @param scoreFrom       count only events at or after this minute (trace numbering); feed all
-     * @param defaultMemoryMb memory assumed for a unit the trace gives none for
-     * @param progress        where to report progress
-     * @param capacityGb      fleet model: host memory capacity in GB (0: unlimited)
-     * @param seed            fleet model: seed of arrival spreading and duration draws
-     * @param coldStartMs     fleet model: constant cold-start latency (0: the memory model of {@link
-     *                        FleetOptions#coldStartMillis(double)})
+     * @param model             the model
+     * @param unit              what one instance serves (a function, or a whole application)
+     * @param scoreFrom         count only events at or after this minute (trace numbering); feed all
+     * @param defaultMemoryMb   memory assumed for a unit the trace gives none for
+     * @param progress          where to report progress
+     * @param capacityGb        fleet model: host memory capacity in GB (GiB); 0 means unlimited
+     * @param seed              fleet model: seed of the arrival spreading and duration draws (same seed, same result)
+     * @param coldStartMs       fleet model: cold-start latency of every sandbox in ms; 0 selects the memory model
+     *                          {@link #coldStartMillis(double)}
+     * @param defaultDurationMs fleet model: execution time of a function the trace gives no durations for
+     * @param tickMillis        fleet model: simulated interval between housekeeping ticks (planner calls)
      */
     public record Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress,
-                          double capacityGb, long seed, long coldStartMs) {
+                          double capacityGb, long seed, long coldStartMs, double defaultDurationMs, long tickMillis) {
 
-        /** The options without fleet settings: unlimited capacity, seed 1, the memory cold-start model. */
-        public Options(Model model, Unit unit, int scoreFrom, double defaultMemoryMb, Progress progress) {
-            this(model, unit, scoreFrom, defaultMemoryMb, progress, 0, 1, 0);
+        /**
+         * The default housekeeping tick: 10 simulated seconds, as coarse as a live housekeeper would run.
+         * Pre-warms are started a tick early (the planner's lookahead) so the tick does not make them late;
+         * releases happen up to a tick late, which the wasted memory honestly includes.
+         */
+        public static final long DEFAULT_TICK_MILLIS = 10_000;
+        /** The execution time of a function the trace gives no durations for, unless set. */
+        public static final double DEFAULT_DURATION_MS = 1_000;
+
+        /** Validates every field, naming the bad one. */
+        public Options {
+            if (model == null || unit == null || progress == null) {
+                throw new IllegalArgumentException("simulation options need a model, a unit and a progress sink");
+            }
+            require(defaultMemoryMb > 0 && Double.isFinite(defaultMemoryMb), "defaultMemoryMb", defaultMemoryMb);
+            require(capacityGb >= 0 && Double.isFinite(capacityGb), "capacityGb", capacityGb);
+            require(coldStartMs >= 0, "coldStartMs", coldStartMs);
+            require(defaultDurationMs >= 0 && Double.isFinite(defaultDurationMs), "defaultDurationMs",
+                    defaultDurationMs);
+            require(tickMillis > 0, "tickMillis", tickMillis);
         }
 
-        /** Paper model, app unit, score everything, 128 MB default, silent. */
+        private static void require(boolean ok, String key, Object value) {
+            if (!ok) {
+                throw new IllegalArgumentException("simulation option " + key + "=" + value + " is out of range");
+            }
+        }
+
+        /** Paper model, score everything, 128 MB default, silent. */
         public static Options paper(Unit unit) {
-            return new Options(Model.PAPER, unit, Integer.MIN_VALUE, 128, Progress.NONE);
+            return new Options(Model.PAPER, unit, Integer.MIN_VALUE, 128, Progress.NONE, 0, 1, 0,
+                    DEFAULT_DURATION_MS, DEFAULT_TICK_MILLIS);
         }
 
-        /** Fleet model with a host of {@code capacityGb} (0: unlimited), score everything, 128 MB default. */
+        /**
+         * Fleet model with a host of {@code capacityGb} (0: unlimited), score everything, seed 1, the memory
+         * cold-start model, 128 MB and 1 s by default, 10 s ticks.
+         */
         public static Options fleet(Unit unit, double capacityGb) {
-            return new Options(Model.FLEET, unit, Integer.MIN_VALUE, 128, Progress.NONE, capacityGb, 1, 0);
+            return paper(unit).with(Model.FLEET).withCapacityGb(capacityGb);
+        }
+
+        /** The same options in {@code m}. */
+        public Options with(Model m) {
+            return new Options(m, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, coldStartMs,
+                    defaultDurationMs, tickMillis);
         }
 
         /** The same options scoring only from {@code minute}. */
         public Options scoringFrom(int minute) {
-            return new Options(model, unit, minute, defaultMemoryMb, progress, capacityGb, seed, coldStartMs);
+            return new Options(model, unit, minute, defaultMemoryMb, progress, capacityGb, seed, coldStartMs,
+                    defaultDurationMs, tickMillis);
         }
 
         /** The same options reporting progress to {@code p}. */
         public Options withProgress(Progress p) {
-            return new Options(model, unit, scoreFrom, defaultMemoryMb, p, capacityGb, seed, coldStartMs);
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, p, capacityGb, seed, coldStartMs,
+                    defaultDurationMs, tickMillis);
         }
 
         /** The same options with a host capacity of {@code gb} (fleet model; 0: unlimited). */
         public Options withCapacityGb(double gb) {
-            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, gb, seed, coldStartMs);
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, gb, seed, coldStartMs,
+                    defaultDurationMs, tickMillis);
         }
 
         /** The same options with seed {@code s} (fleet model). */
         public Options withSeed(long s) {
-            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, s, coldStartMs);
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, s, coldStartMs,
+                    defaultDurationMs, tickMillis);
         }
 
         /** The same options with a constant cold start of {@code ms} (fleet model; 0: the memory model). */
         public Options withColdStartMs(long ms) {
-            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, ms);
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, ms,
+                    defaultDurationMs, tickMillis);
         }
 
-        /** The fleet model's options for these settings (defaults for what these do not set). */
-        public FleetOptions fleetOptions() {
-            FleetOptions d = FleetOptions.defaults(unit);
-            return new FleetOptions(unit, scoreFrom, capacityGb, seed, coldStartMs, defaultMemoryMb,
-                    d.defaultDurationMs(), d.tickMillis(), progress);
+        /** The same options with a default execution time of {@code ms} (fleet model). */
+        public Options withDefaultDurationMs(double ms) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, coldStartMs,
+                    ms, tickMillis);
+        }
+
+        /** The same options ticking every {@code ms} (fleet model). */
+        public Options withTickMillis(long ms) {
+            return new Options(model, unit, scoreFrom, defaultMemoryMb, progress, capacityGb, seed, coldStartMs,
+                    defaultDurationMs, ms);
+        }
+
+        /** Host capacity in bytes (0: unlimited). */
+        public long capacityBytes() {
+            return Math.round(capacityGb * 1024 * 1024 * 1024);
+        }
+
+        /**
+         * The cold-start latency of a sandbox of {@code memoryMb}: {@code coldStartMs} if set, otherwise
+         * 500 ms plus 0.5 ms per MB (128 MB: 564 ms; 1.5 GB: 1268 ms). The constant stands for process or
+         * container start and runtime boot, the slope for loading a larger image and heap; the magnitudes are
+         * those reported for the big platforms (a few hundred ms to a few seconds; Wang et al., "Peeking Behind
+         * the Curtains of Serverless Platforms", USENIX ATC 2018).
+         */
+        public long coldStartMillis(double memoryMb) {
+            return coldStartMs > 0 ? coldStartMs : 500 + Math.round(memoryMb / 2);
         }
     }
 
@@ -106,12 +166,11 @@ public final class Simulation {
             throws IOException {
         List<Policy> policies = policySpecs.stream().map(Policies::create).toList();
         if (options.model() == Model.FLEET) {
-            FleetOptions fleet = options.fleetOptions();
             List<FunctionSeries> series = new ArrayList<>();
             trace.forEach(series::add);
             List<PolicyResult> results = new ArrayList<>();
             for (Policy policy : policies) {
-                results.add(FleetModel.run(series, trace.firstMinute(), trace.minutes(), policy, fleet));
+                results.add(FleetModel.run(series, trace.firstMinute(), trace.minutes(), policy, options));
             }
             return results;
         }

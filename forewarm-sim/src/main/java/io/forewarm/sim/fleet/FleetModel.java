@@ -36,17 +36,17 @@ import java.util.SplittableRandom;
  *   <li>Arrivals: exact times when the trace has them, otherwise each minute's count spread over its 60
  *       seconds by a seeded generator ({@link Arrivals}).</li>
  *   <li>Each invocation runs for a duration drawn from the function's {@link DurationProfile} at a seeded
- *       uniform quantile (a constant {@link FleetOptions#defaultDurationMs()} if the trace has none), so
+ *       uniform quantile (a constant {@link Simulation.Options#defaultDurationMs()} if the trace has none), so
  *       overlapping invocations need more than one instance.</li>
  *   <li>An arrival takes an idle instance of its unit if there is one: warm if it is ready, and if it is
  *       still starting (pre-warmed too late) it waits for it, which counts as a cold start of the remaining
- *       time. Otherwise it starts one: a cold start of {@link FleetOptions#coldStartMillis(double)} that needs
- *       the unit's memory; if the host is short, the planner's {@link Planner#chooseVictims} picks idle
+ *       time. Otherwise it starts one: a cold start of {@link Simulation.Options#coldStartMillis(double)}
+ *       that needs the unit's memory; if the host is short, the planner's {@link Planner#chooseVictims} picks idle
  *       instances to evict, and if even evicting every idle instance would not make room the invocation is
  *       {@code rejected} (counted as an event, not as a cold start).</li>
  *   <li>After each arrival the unit's policy returns its window. When an instance finishes, the planner is
- *       asked about that unit alone (so {@code none} releases at once); every {@link FleetOptions#tickMillis()}
- *       it plans over the live units: those with instances or an open window. That set is kept
+ *       asked about that unit alone (so {@code none} releases at once); every
+ *       {@link Simulation.Options#tickMillis()} it plans over the live units: those with instances or an open window. That set is kept
  *       incrementally, so a tick costs in proportion to what is loaded, not to the trace.</li>
  * </ul>
  * Pre-warmed instances count as idle from the moment they start (their memory is held). Wasted memory is the
@@ -66,7 +66,7 @@ public final class FleetModel {
     private static final long MB = 1024 * 1024;
 
     private final Policy policy;
-    private final FleetOptions options;
+    private final Simulation.Options options;
     private final Planner planner;
     private final List<Pool> pools = new ArrayList<>();
     private final List<Source> sources = new ArrayList<>();
@@ -91,18 +91,18 @@ public final class FleetModel {
     private int coldCount;
     private final ShadowSizing sizing = new ShadowSizing();
 
-    private FleetModel(Policy policy, FleetOptions options, int firstMinute, int minutes) {
+    private FleetModel(Policy policy, Simulation.Options options, int firstMinute, int minutes) {
         this.policy = policy;
         this.options = options;
         this.planner = new Planner(false, policy.needsForesight() ? 0 : Planner.SAME_EVENT_MILLIS);
         this.capacity = options.capacityBytes();
-        this.scoreFrom = options.scoreFromMinute() == Integer.MIN_VALUE ? Long.MIN_VALUE
-                : options.scoreFromMinute() * MINUTE;
+        this.scoreFrom = options.scoreFrom() == Integer.MIN_VALUE ? Long.MIN_VALUE
+                : options.scoreFrom() * MINUTE;
         this.horizonEnd = ((long) firstMinute + minutes) * MINUTE;
     }
 
     /** Replays every function of {@code trace} through {@code policy}, which must be fresh (it keeps state). */
-    public static PolicyResult run(Trace trace, Policy policy, FleetOptions options) throws IOException {
+    public static PolicyResult run(Trace trace, Policy policy, Simulation.Options options) throws IOException {
         List<FunctionSeries> series = new ArrayList<>();
         trace.forEach(series::add);
         return run(series, trace.firstMinute(), trace.minutes(), policy, options);
@@ -114,7 +114,7 @@ public final class FleetModel {
      * breaks, and {@link IllegalArgumentException} naming the function if an arrival lies outside the horizon.
      */
     public static PolicyResult run(List<FunctionSeries> series, int firstMinute, int minutes, Policy policy,
-                                   FleetOptions options) {
+                                   Simulation.Options options) {
         long start = System.nanoTime();
         FleetModel model = new FleetModel(policy, options, firstMinute, minutes);
         model.load(series, firstMinute * MINUTE);

@@ -34,7 +34,7 @@ import static org.assertj.core.api.Assertions.within;
 class FleetModelTest {
 
     private static final long MIN = 60_000;
-    private static final FleetOptions OPTS = FleetOptions.defaults(Unit.FUNCTION).withColdStartMs(500)
+    private static final Simulation.Options OPTS = Simulation.Options.fleet(Unit.FUNCTION, 0).withColdStartMs(500)
             .withDefaultDurationMs(1_000);
     private static final double GB_MIN_PER_MS_256MB = 0.25 / MIN;
 
@@ -60,7 +60,7 @@ class FleetModelTest {
         return sized(name, 256, 1_000, arrivals);
     }
 
-    private static PolicyResult run(String spec, FleetOptions options, FunctionSeries... series) {
+    private static PolicyResult run(String spec, Simulation.Options options, FunctionSeries... series) {
         return FleetModel.run(List.of(series), 0, 60, Policies.create(spec), options);
     }
 
@@ -183,7 +183,7 @@ class FleetModelTest {
             mix.add(fn("y" + i, hot[i] + 20_000));
         }
         mix.add(fn("h", hot));
-        FleetOptions tight = OPTS.withCapacityGb(0.5);
+        Simulation.Options tight = OPTS.withCapacityGb(0.5);
         PolicyResult lru = FleetModel.run(mix, 0, 20, Policies.create("fixed:10"), tight);
         PolicyResult gd = FleetModel.run(mix, 0, 20, Policies.create("greedy-dual"), tight);
         assertThat(lru.events()).isEqualTo(120);
@@ -200,7 +200,7 @@ class FleetModelTest {
         FunctionSeries f2 = fn("f2", 5_000);
         assertThat(run("fixed:10", OPTS, f1, f2).coldStarts()).isEqualTo(2);
         PolicyResult app = FleetModel.run(List.of(f1, f2), 0, 60, Policies.create("fixed:10"),
-                FleetOptions.defaults(Unit.APP).withColdStartMs(500).withDefaultDurationMs(1_000));
+                Simulation.Options.fleet(Unit.APP, 0).withColdStartMs(500).withDefaultDurationMs(1_000));
         assertThat(app.unit()).isEqualTo("app");
         assertThat(app.coldStarts()).isEqualTo(1);
         assertThat(app.fleet().peakMemoryGb()).isEqualTo(0.5);
@@ -222,7 +222,7 @@ class FleetModelTest {
         // gives the same result.
         FunctionSeries s = new FunctionSeries(new FunctionKey("o", "a", "f", ""), new int[] {0, 3},
                 new int[] {30, 40}, null, null, Double.NaN);
-        FleetOptions o = FleetOptions.defaults(Unit.FUNCTION).withSeed(42);
+        Simulation.Options o = Simulation.Options.fleet(Unit.FUNCTION, 0).withSeed(42);
         PolicyResult a = FleetModel.run(List.of(s), 0, 10, Policies.create("fixed:10"), o);
         PolicyResult b = FleetModel.run(List.of(s), 0, 10, Policies.create("fixed:10"), o);
         assertThat(a.events()).isEqualTo(70);
@@ -243,7 +243,7 @@ class FleetModelTest {
             int[] counts = Arrays.stream(minutes).map(m -> 1 + random.nextInt(3)).toArray();
             FunctionSeries s = new FunctionSeries(new FunctionKey("o", "a", "f" + trial, ""), minutes, counts, null,
                     null, 256);
-            FleetOptions o = OPTS.withSeed(trial).withDefaultDurationMs(200);
+            Simulation.Options o = OPTS.withSeed(trial).withDefaultDurationMs(200);
             PolicyResult oracle = FleetModel.run(List.of(s), 0, 30, Policies.create("oracle"), o);
             PolicyResult fixed = FleetModel.run(List.of(s), 0, 30, Policies.create("fixed:10"), o);
             assertThat(oracle.events()).isEqualTo(fixed.events()).isEqualTo(Arrays.stream(counts).sum());
@@ -265,7 +265,7 @@ class FleetModelTest {
         FunctionSeries s = new FunctionSeries(new FunctionKey("o", "a", "timer", "timer"), minutes, counts, null,
                 null, 256);
         for (long seed = 1; seed <= 3; seed++) {
-            FleetOptions o = OPTS.withSeed(seed).withDefaultDurationMs(200).scoringFrom(60);
+            Simulation.Options o = OPTS.withSeed(seed).withDefaultDurationMs(200).scoringFrom(60);
             PolicyResult r = FleetModel.run(List.of(s), 0, 240, Policies.create(spec), o);
             assertThat(r.events()).isEqualTo(90);
             assertThat(r.coldStarts()).as("%s, seed %d", spec, seed).isZero();

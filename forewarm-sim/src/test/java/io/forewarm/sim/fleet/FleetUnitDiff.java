@@ -5,6 +5,7 @@ import io.forewarm.predict.Policies;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sim.PolicyResult;
+import io.forewarm.sim.Simulation;
 import io.forewarm.sim.trace.FunctionSeries;
 import io.forewarm.sim.trace.Trace;
 import io.forewarm.sim.trace.TraceFormats;
@@ -44,7 +45,7 @@ public final class FleetUnitDiff {
             timeline(byApp.get(args[3]), trace, List.of(args).subList(4, args.length));
             return;
         }
-        FleetOptions options = FleetOptions.defaults(Unit.APP).scoringFrom(scoreFrom);
+        Simulation.Options options = Simulation.Options.fleet(Unit.APP, 0).scoringFrom(scoreFrom);
         record Row(String app, long events, long coldA, long coldB, double gbA, double gbB) {
         }
         List<Row> rows = new ArrayList<>();
@@ -90,7 +91,7 @@ public final class FleetUnitDiff {
         times.sort(null);
         // The app's sandbox holds all its functions, as in the fleet model, which prices cold starts by it.
         double mb = series.stream().mapToDouble(f -> Double.isNaN(f.memoryMb()) ? 128 : f.memoryMb()).sum();
-        long coldMillis = FleetOptions.defaults(Unit.APP).coldStartMillis(mb);
+        long coldMillis = Simulation.Options.fleet(Unit.APP, 0).coldStartMillis(mb);
         List<UnitPolicy> units = new ArrayList<>();
         for (String s : specs) {
             units.add(Policies.create(s).newUnit(new UnitProfile("app", mb, coldMillis, t -> Long.MAX_VALUE)));

@@ -2,6 +2,7 @@ package io.forewarm.sim.fleet;
 
 import io.forewarm.predict.Policies;
 import io.forewarm.sim.PolicyResult;
+import io.forewarm.sim.Simulation;
 import io.forewarm.sim.report.Reports;
 import io.forewarm.sim.trace.DurationProfile;
 import io.forewarm.sim.trace.FunctionKey;
@@ -21,7 +22,7 @@ import static org.assertj.core.api.Assertions.within;
 /** The fleet model's shadow right-sizing: what the recommender's memory limits would have done. */
 class ShadowSizingTest {
 
-    private static final FleetOptions OPTS = FleetOptions.defaults(Unit.FUNCTION).withColdStartMs(500)
+    private static final Simulation.Options OPTS = Simulation.Options.fleet(Unit.FUNCTION, 0).withColdStartMs(500)
             .withDefaultDurationMs(1_000);
     /** Average 100 MB, spread 80 .. 150 MB. */
     private static final MemoryProfile SPREAD = new MemoryProfile(100, 80, 85, 92, 100, 108, 120, 130, 150);
