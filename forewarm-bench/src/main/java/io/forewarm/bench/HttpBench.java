@@ -28,7 +28,8 @@ import java.util.concurrent.CountDownLatch;
  * HTTP throughput and latency of warm invocations of the echo worker through the Forewarm API, side by side in
  * the same run with the ceiling: a minimal Helidon SE echo server on the same stack. The load generator keeps
  * {@code connections} HTTP/1.1 keep-alive connections (raw sockets, one platform thread each, closed loop),
- * warms up, then measures; latencies are per request, from writing it to reading the whole response.
+ * warms up, then measures; latencies are per request, from writing it to reading the whole response. A last
+ * phase runs the same server on {@link InProcessEcho}, which prices everything but the worker round trip.
  *
  * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64] [sandboxes=connections]}.
  */
@@ -97,7 +98,17 @@ public final class HttpBench {
                     connections, warmup, measure, 200);
         }
         System.out.println(f.line());
-        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %%%n", 100 * f.throughput()
+        // the same server and engine on sandboxes that answer in the caller: all but the worker round trip
+        Result in;
+        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags),
+                new InProcessEcho())) {
+            deploy(server.uri(), sandboxes);
+            in = load("forewarm (in-process echo)", server.port(), "/v1/functions/echo/invocations", payload,
+                    connections, warmup, measure, 200);
+        }
+        System.out.println(in.line());
+        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %% (in-process echo, no worker"
+                + " round trip: %.1f %%)%n", 100 * f.throughput() / c.throughput(), 100 * in.throughput()
                 / c.throughput());
     }
 

@@ -41,14 +41,18 @@ public final class ForewarmServer implements AutoCloseable {
     private final WebServer web;
     private volatile boolean ready;
 
-    private ForewarmServer(ServerConfig config) {
+    private ForewarmServer(ServerConfig config, SandboxFactory factory) {
         this.config = config;
         boolean generate = config.token().isEmpty() && !config.loopback();
         this.token = generate ? newToken() : config.token();
         this.tokenGenerated = generate;
-        this.history = openHistory(config);
         try {
-            SandboxFactory factory = SandboxFactories.detect(config.sandboxConfig());
+            this.history = openHistory(config);
+        } catch (RuntimeException e) {
+            factory.close();
+            throw e;
+        }
+        try {
             this.engine = new Orchestrator(factory, history, config.engineConfig(), InstantSource.system()).start();
         } catch (RuntimeException e) {
             history.close();
@@ -86,7 +90,15 @@ public final class ForewarmServer implements AutoCloseable {
 
     /** Starts a server as {@code config} says; fails naming what is wrong (port taken, history locked, ...). */
     public static ForewarmServer start(ServerConfig config) {
-        return new ForewarmServer(config);
+        return start(config, SandboxFactories.detect(config.sandboxConfig()));
+    }
+
+    /**
+     * Starts a server on {@code factory}'s sandboxes instead of the backend detected from the configuration
+     * (for embedding with a backend of one's own, and for benchmarks that take the worker process out).
+     */
+    public static ForewarmServer start(ServerConfig config, SandboxFactory factory) {
+        return new ForewarmServer(config, factory);
     }
 
     /** The port it listens on. */
