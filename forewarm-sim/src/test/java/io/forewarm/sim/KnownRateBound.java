@@ -5,6 +5,7 @@ import io.forewarm.predict.Policies;
 import io.forewarm.predict.UnitPolicy;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sim.paper.PaperModel;
+import io.forewarm.sim.trace.FunctionSeries;
 import io.forewarm.sim.trace.TraceFormats;
 import io.forewarm.sim.trace.Unit;
 
@@ -28,7 +29,8 @@ import java.util.Set;
  * start with probability q and idles otherwise), so the window is the first run of such minutes. This policy
  * is given the generator's true rates from {@code patterns.csv}, which no real policy has: at each price
  * {@code cold} its cold starts and waste are the frontier a learning policy can only approach. The given specs
- * are replayed on the same applications for comparison. Run with {@code java -cp <test classpath>
+ * are replayed on the same applications for comparison. It also prints a looser bound for every application
+ * together, which foresees the calls of the other functions as well ({@link #informedBound}). Run with {@code java -cp <test classpath>
  * io.forewarm.sim.KnownRateBound TRACE_DIR SCORE_FROM COLD[,COLD...] [SPEC...]}.
  */
 public final class KnownRateBound {
@@ -53,6 +55,7 @@ public final class KnownRateBound {
         int scoreFrom = Integer.parseInt(args[1]);
         Map<String, List<Rate>> rates = new HashMap<>();
         Set<String> other = new HashSet<>();
+        Set<String> foreseen = new HashSet<>(); // owner/app/function of every function that is not Poisson
         List<String> lines = Files.readAllLines(dir.resolve("patterns.csv"));
         for (String line : lines.subList(1, lines.size())) {
             String[] f = line.split(",", 5);
@@ -69,7 +72,10 @@ public final class KnownRateBound {
                         new Rate(p.get("mean"), p.get("amplitude"), p.get("peak").intValue(), p.get("weekend")));
                 case "rare" -> rates.computeIfAbsent(app, a -> new ArrayList<>())
                         .add(new Rate(p.get("perDay") / DAY, 0, 0, 1));
-                default -> other.add(app);
+                default -> {
+                    other.add(app);
+                    foreseen.add(app + "/" + f[2]);
+                }
             }
         }
         List<UnitTimeline> units = new ArrayList<>();
@@ -90,6 +96,7 @@ public final class KnownRateBound {
             }
             System.out.printf(Locale.ROOT, "known rates, cold=%s: %d cold starts, %.1f GB-minutes%n", c, colds, waste);
         }
+        informedBound(dir, scoreFrom, rates, foreseen, args[2].split(","));
         for (String spec : Arrays.asList(args).subList(3, args.length)) {
             long colds = 0;
             double waste = 0;
@@ -100,6 +107,61 @@ public final class KnownRateBound {
                 waste += s.wastedMinutes() * u.memoryMb() / 1024;
             }
             System.out.printf(Locale.ROOT, "%s: %d cold starts, %.1f GB-minutes%n", spec, colds, waste);
+        }
+    }
+
+    /**
+     * A lower bound for every application together: a policy that foresees every call of the non-Poisson
+     * functions (timers, chains, bursts, drifting ones) and knows the true rates of the Poisson ones, and may load
+     * any set of minutes (not one window per event). A minute with a foreseen call is loaded and busy; any other
+     * minute is loaded iff {@code q x price >= 1 - q} for its Poisson arrival probability q, which minimises
+     * {@code price x cold starts + wasted minutes} minute by minute. No real policy knows as much or is as free,
+     * so at each price its cold starts and waste bound what any policy can reach on this trace.
+     */
+    private static void informedBound(Path dir, int scoreFrom, Map<String, List<Rate>> rates, Set<String> foreseen,
+                                      String[] colds) throws IOException {
+        var trace = TraceFormats.open("azure2019", dir);
+        Map<String, Set<Integer>> foreseenMinutes = new HashMap<>();
+        trace.forEach((FunctionSeries s) -> {
+            String app = s.key().unit(Unit.APP);
+            if (foreseen.contains(s.key().unit(Unit.FUNCTION))) {
+                Set<Integer> m = foreseenMinutes.computeIfAbsent(app, a -> new HashSet<>());
+                for (int minute : s.activeMinutes()) {
+                    m.add(minute);
+                }
+            }
+        });
+        List<UnitTimeline> apps = Simulation.timelines(trace, Unit.APP, Progress.NONE);
+        for (String c : colds) {
+            double cold = Double.parseDouble(c);
+            long coldStarts = 0;
+            double waste = 0;
+            for (UnitTimeline u : apps) {
+                double price = cold * 1024 / u.memoryMb();
+                List<Rate> poisson = rates.getOrDefault(u.id(), List.of());
+                Set<Integer> known = foreseenMinutes.getOrDefault(u.id(), Set.of());
+                long wasted = 0;
+                for (int m = Math.max(scoreFrom, u.firstMinute()); m < u.firstMinute() + u.minutes(); m++) {
+                    boolean event = u.active(m);
+                    if (event && known.contains(m)) {
+                        continue; // foreseen: loaded just for it, busy
+                    }
+                    double lambda = 0;
+                    for (Rate r : poisson) {
+                        lambda += r.at(m);
+                    }
+                    double q = 1 - Math.exp(-lambda);
+                    boolean loaded = q * price >= 1 - q;
+                    if (event && !loaded) {
+                        coldStarts++;
+                    } else if (!event && loaded) {
+                        wasted++;
+                    }
+                }
+                waste += wasted * u.memoryMb() / 1024;
+            }
+            System.out.printf(Locale.ROOT, "informed bound, all %d applications, cold=%s: %d cold starts, %.1f"
+                    + " GB-minutes%n", apps.size(), c, coldStarts, waste);
         }
     }
 
