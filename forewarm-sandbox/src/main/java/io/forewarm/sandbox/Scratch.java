@@ -1,5 +1,6 @@
 package io.forewarm.sandbox;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -21,10 +22,15 @@ final class Scratch {
 
     private final Path dir;
     private final boolean mounted;
+    /** The directory as java.io.File, whose space queries are a bare statfs: no mount table scan, no file open. */
+    private final File file;
+    /** Set before the unmount, so a statfs that lands on the host's file system underneath is not reported. */
+    private volatile boolean removed;
 
     private Scratch(Path dir, boolean mounted) {
         this.dir = dir;
         this.mounted = mounted;
+        this.file = dir.toFile();
     }
 
     /** Creates {@code root/id}, mounting a tmpfs capped at {@code sizeBytes} (0: tmpfs default) when asked. */
@@ -63,8 +69,23 @@ final class Scratch {
         }
     }
 
+    /**
+     * Bytes in use on the scratch's own tmpfs: its size minus its free blocks (two statfs calls, exact to the page,
+     * preloaded files included); -1 for a plain directory, whose file system is the host's, and once removed.
+     */
+    long usedBytes() {
+        if (!mounted || removed) {
+            return -1;
+        }
+        long total = file.getTotalSpace();
+        long free = file.getFreeSpace();
+        // the flag is set before the unmount: re-checked here, a statfs of what lay under the mount never counts
+        return total == 0 || removed ? -1 : Math.max(0, total - free);
+    }
+
     /** Unmounts (if mounted) and deletes the directory. */
     void remove() throws IOException {
+        removed = true;
         remove(dir, mounted);
     }
 
