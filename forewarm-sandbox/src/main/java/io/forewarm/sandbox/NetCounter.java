@@ -5,7 +5,6 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.regex.Pattern;
 
 /**
  * The traffic of one network namespace, from {@code /proc/<pid>/net/dev} of a process inside it (proc(5): the file
@@ -14,8 +13,6 @@ import java.util.regex.Pattern;
  * readable after every process in it has exited.
  */
 final class NetCounter implements AutoCloseable {
-
-    private static final Pattern FIELDS = Pattern.compile("\\s+");
 
     private final FileChannel file;
 
@@ -48,23 +45,58 @@ final class NetCounter implements AutoCloseable {
 
     /**
      * Received plus transmitted bytes summed over the interfaces of a {@code net/dev} text: after each
-     * "name:" the first field is received bytes and the ninth transmitted bytes.
+     * "name:" the first field is received bytes and the ninth transmitted bytes. Scanned by hand, without
+     * splitting or regular expressions: the usage monitor parses it after every run.
      */
     static long totalBytes(String netDev) {
         long sum = 0;
-        for (String line : netDev.split("\n")) {
-            int colon = line.indexOf(':');
-            if (colon < 0) { // the two header lines
-                continue;
+        int n = netDev.length();
+        for (int at = 0; at < n; ) {
+            int end = netDev.indexOf('\n', at);
+            end = end < 0 ? n : end;
+            int colon = netDev.indexOf(':', at);
+            if (colon >= 0 && colon < end) { // the two header lines have none
+                sum += lineBytes(netDev, colon + 1, end);
             }
-            String[] f = FIELDS.split(line.substring(colon + 1).trim());
-            if (f.length < 9) {
-                throw new IllegalArgumentException("net/dev line has " + f.length + " fields, expected 16: '"
-                        + line + "'");
-            }
-            sum += Long.parseLong(f[0]) + Long.parseLong(f[8]);
+            at = end + 1;
         }
         return sum;
+    }
+
+    /** Fields 0 (received) plus 8 (transmitted) of the numbers in {@code text[from, to)}. */
+    private static long lineBytes(String text, int from, int to) {
+        long sum = 0;
+        int field = 0;
+        int i = from;
+        while (true) {
+            while (i < to && text.charAt(i) == ' ') {
+                i++;
+            }
+            if (i == to) {
+                break;
+            }
+            long value = 0;
+            for (; i < to && text.charAt(i) != ' '; i++) {
+                char c = text.charAt(i);
+                if (c < '0' || c > '9') {
+                    throw bad(text, from, to, "'" + c + "' in a number");
+                }
+                value = value * 10 + (c - '0');
+            }
+            if (field == 0 || field == 8) {
+                sum += value;
+            }
+            field++;
+        }
+        if (field < 9) {
+            throw bad(text, from, to, field + " fields, expected 16");
+        }
+        return sum;
+    }
+
+    private static IllegalArgumentException bad(String text, int from, int to, String what) {
+        int start = text.lastIndexOf('\n', from) + 1;
+        return new IllegalArgumentException("net/dev line has " + what + ": '" + text.substring(start, to) + "'");
     }
 
     @Override

@@ -26,6 +26,8 @@ final class Scratch {
     private final File file;
     /** Set before the unmount, so a statfs that lands on the host's file system underneath is not reported. */
     private volatile boolean removed;
+    /** The tmpfs's size in bytes, read by the first {@link #usedBytes()}; 0 until then. */
+    private volatile long totalBytes;
 
     private Scratch(Path dir, boolean mounted) {
         this.dir = dir;
@@ -70,17 +72,19 @@ final class Scratch {
     }
 
     /**
-     * Bytes in use on the scratch's own tmpfs: its size minus its free blocks (two statfs calls, exact to the page,
+     * Bytes in use on the scratch's own tmpfs: its size minus its free blocks (one statfs, exact to the page,
      * preloaded files included); -1 for a plain directory, whose file system is the host's, and once removed.
      */
     long usedBytes() {
         if (!mounted || removed) {
             return -1;
         }
-        long total = file.getTotalSpace();
+        if (totalBytes == 0) {
+            totalBytes = file.getTotalSpace(); // its size: fixed once mounted, so one statfs a read suffices
+        }
         long free = file.getFreeSpace();
         // the flag is set before the unmount: re-checked here, a statfs of what lay under the mount never counts
-        return total == 0 || removed ? -1 : Math.max(0, total - free);
+        return totalBytes == 0 || removed ? -1 : Math.max(0, totalBytes - free);
     }
 
     /** Unmounts (if mounted) and deletes the directory. */
