@@ -155,7 +155,12 @@ final class Cgroup {
         }
     }
 
-    /** The whole content of a kernel file kept open, read afresh from offset 0. */
+    /**
+     * The whole content of a kernel file kept open, read afresh from offset 0. These files are seq_files, which
+     * fill a read as far as it asks or the content goes (fs/seq_file.c, seq_read_iter; their page-sized buffer can
+     * cut one short only near 4 KB): a short read of up to 2 KB is the end, and the read at the end that would
+     * return 0, which makes the kernel format the whole file again to find the offset, is skipped.
+     */
     static String snapshot(FileChannel ch) throws IOException {
         ByteBuffer buf = ByteBuffer.allocate(512);
         int n;
@@ -163,6 +168,8 @@ final class Cgroup {
         while ((n = ch.read(buf, buf.position())) > 0) {
             if (!buf.hasRemaining()) {
                 buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+            } else if (buf.capacity() <= 2048) {
+                break;
             }
         }
         return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
