@@ -7,8 +7,9 @@ import io.forewarm.predict.resources.ResourceRecommender;
 
 /**
  * One function's right-sizing: every finished run's measured usage (cpu, memory, scratch disk, io and network)
- * feeds its {@link ResourceRecommender}, an OOM kill bumps memory and a scratch that filled up bumps disk, and once the recommender has enough to go on the next sandbox gets its recommendation
- * within the spec's {@link FunctionSpec#minLimits() bounds} and the host capacity. A dimension the spec leaves
+ * feeds its {@link ResourceRecommender}, an OOM kill bumps memory and a scratch that filled up bumps disk, and
+ * once the recommender has enough to go on the next sandbox gets its recommendation within the spec's
+ * {@link FunctionSpec#minLimits() bounds} and the host capacity. A dimension the spec leaves
  * unlimited stays unlimited. VPA-style vertical sizing (Rzadca et al., "Autopilot", EuroSys 2020).
  *
  * <p>Thread-safe: fed from the usage monitor's thread, read by the status.
@@ -32,8 +33,8 @@ final class Sizing {
     /**
      * Records a finished run under {@code limits} that used {@code peaks} over {@code runMillis} (OOM-killed
      * when {@code oom}; its scratch full when it came within a page of the disk limit) as of {@code nowMillis};
-     * returns the limits the next sandbox should get, or null when
-     * the spec's own (or the limit rule's) still apply.
+     * returns the limits the next sandbox should get, or null when the spec's own (or the limit rule's) still
+     * apply.
      */
     synchronized ResourceVector observe(ResourceVector limits, UsageMonitor.Peaks peaks, long runMillis, boolean oom,
                                         long nowMillis, ResourceVector capacity) {

@@ -23,7 +23,8 @@ import java.util.function.Consumer;
 
 /**
  * Watches running sandboxes from one thread: every interval it samples the memory and scratch space of each
- * running one and keeps the run's peaks; when a run ends it reads the sandbox's counters and works out what the run used.
+ * running one and keeps the run's peaks; when a run ends it reads the sandbox's counters and works out what the
+ * run used.
  *
  * <p>Reading a cgroup's counters costs a few file reads, so a run that left its sandbox usable is accounted on this
  * thread, off the request path: the caller gets its answer at once, and queues the run without waking this thread,
