@@ -256,7 +256,7 @@ public final class Orchestrator implements AutoCloseable {
                         boolean cold, long initMillis, UsageMonitor.Peaks peaks) {
         recorder.record(new ExecutionRecord(fn.name(), arrival, queueMillis, cold, initMillis,
                 inv.runTime().toMillis(), peaks.cpuMillis(), peaks.peakMemoryBytes(), peaks.ioReadBytes(),
-                peaks.ioWriteBytes(), -1, inv.exit(), slot == null ? fn.nextLimits() : slot.limits(),
+                peaks.ioWriteBytes(), peaks.netBytes(), inv.exit(), slot == null ? fn.nextLimits() : slot.limits(),
                 slot != null && slot.limitRaised()));
     }
 

@@ -6,9 +6,10 @@ import io.forewarm.predict.resources.Dimension;
 import io.forewarm.predict.resources.ResourceRecommender;
 
 /**
- * One function's right-sizing: every finished run's measured usage feeds its {@link ResourceRecommender}, an
- * OOM kill bumps memory, and once the recommender has enough to go on the next sandbox gets its recommendation
- * within the spec's {@link FunctionSpec#minLimits() bounds} and the host capacity. A dimension the spec leaves
+ * One function's right-sizing: every finished run's measured usage (cpu, memory, scratch disk, io and network)
+ * feeds its {@link ResourceRecommender}, an OOM kill bumps memory and a scratch that filled up bumps disk, and
+ * once the recommender has enough to go on the next sandbox gets its recommendation within the spec's
+ * {@link FunctionSpec#minLimits() bounds} and the host capacity. A dimension the spec leaves
  * unlimited stays unlimited. VPA-style vertical sizing (Rzadca et al., "Autopilot", EuroSys 2020).
  *
  * <p>Thread-safe: fed from the usage monitor's thread, read by the status.
@@ -17,6 +18,8 @@ final class Sizing {
 
     /** Runs shorter than this say too little about their average cpu (the counters tick in milliseconds). */
     private static final long MIN_RATE_MILLIS = 10;
+    /** tmpfs allocates whole pages: a scratch with less than one page left of its limit is full. */
+    static final long PAGE_BYTES = 4096;
 
     private final FunctionSpec spec;
     private final ResourceRecommender recommender;
@@ -29,8 +32,9 @@ final class Sizing {
 
     /**
      * Records a finished run under {@code limits} that used {@code peaks} over {@code runMillis} (OOM-killed
-     * when {@code oom}) as of {@code nowMillis}; returns the limits the next sandbox should get, or null when
-     * the spec's own (or the limit rule's) still apply.
+     * when {@code oom}; its scratch full when it came within a page of the disk limit) as of {@code nowMillis};
+     * returns the limits the next sandbox should get, or null when the spec's own (or the limit rule's) still
+     * apply.
      */
     synchronized ResourceVector observe(ResourceVector limits, UsageMonitor.Peaks peaks, long runMillis, boolean oom,
                                         long nowMillis, ResourceVector capacity) {
@@ -46,11 +50,25 @@ final class Sizing {
         if (runMillis >= MIN_RATE_MILLIS && peaks.ioReadBytes() >= 0 && peaks.ioWriteBytes() >= 0) {
             recommender.record(Dimension.IO, (peaks.ioReadBytes() + peaks.ioWriteBytes()) * 1000.0 / runMillis, t);
         }
+        recommender.record(Dimension.DISK, peaks.scratchBytes(), t);
+        if (runMillis >= MIN_RATE_MILLIS && peaks.netBytes() >= 0) {
+            recommender.record(Dimension.NET, peaks.netBytes() * 1000.0 / runMillis, t);
+        }
+        if (scratchFull(limits, peaks)) {
+            // It ran out of space (ENOSPC, whatever the function made of it): it wanted more than the limit.
+            recommender.recordLimitHit(Dimension.DISK, limits.diskBytes(), t);
+        }
         if (oom && limits.memoryBytes() > 0) {
             // Killed at the limit: what it wanted was more than that, whatever the last sample said.
             recommender.recordOom(Math.max(limits.memoryBytes(), peaks.peakMemoryBytes()), t);
         }
         return recommender.active() ? recommended(capacity) : null;
+    }
+
+    /** Whether the run's scratch came within a page of its size limit: the next write of a page would fail. */
+    static boolean scratchFull(ResourceVector limits, UsageMonitor.Peaks peaks) {
+        return limits.diskBytes() > 0 && peaks.scratchBytes() >= 0
+                && peaks.scratchBytes() + PAGE_BYTES > limits.diskBytes();
     }
 
     /** What the engine knows now. */

@@ -22,8 +22,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 
 /**
- * Watches running sandboxes from one thread: every interval it samples the memory of each running one and keeps
- * the run's peak; when a run ends it reads the sandbox's counters and works out what the run used.
+ * Watches running sandboxes from one thread: every interval it samples the memory and scratch space of each
+ * running one and keeps the run's peaks; when a run ends it reads the sandbox's counters and works out what the
+ * run used.
  *
  * <p>Reading a cgroup's counters costs a few file reads, so a run that left its sandbox usable is accounted on this
  * thread, off the request path: the caller gets its answer at once, and queues the run without waking this thread,
@@ -39,7 +40,7 @@ import java.util.function.Consumer;
 final class UsageMonitor implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageMonitor.class);
-    private static final Usage UNKNOWN = new Usage(-1, -1, -1, -1, -1, -1, -1);
+    private static final Usage UNKNOWN = new Usage(-1, -1, -1, -1, -1, -1, -1, -1, -1);
 
     /**
      * What one run used; -1 where the backend cannot tell.
@@ -49,11 +50,15 @@ final class UsageMonitor implements AutoCloseable {
      * @param ioReadBytes     block bytes read during the run
      * @param ioWriteBytes    block bytes written during the run
      * @param oomKills        processes the memory limit killed during the run
+     * @param scratchBytes    the most scratch space seen in use during the run (the sandbox's, files left by
+     *                        earlier runs included: that is what the scratch's size must hold)
+     * @param netBytes        network bytes received and sent during the run
      */
-    record Peaks(long cpuMillis, long peakMemoryBytes, long ioReadBytes, long ioWriteBytes, long oomKills) {
+    record Peaks(long cpuMillis, long peakMemoryBytes, long ioReadBytes, long ioWriteBytes, long oomKills,
+                 long scratchBytes, long netBytes) {
 
         /** Nothing known. */
-        static final Peaks UNKNOWN = new Peaks(-1, -1, -1, -1, -1);
+        static final Peaks UNKNOWN = new Peaks(-1, -1, -1, -1, -1, -1, -1);
     }
 
     private final ScheduledExecutorService thread;
@@ -146,8 +151,9 @@ final class UsageMonitor implements AutoCloseable {
 
     private void sampleAll() {
         for (Sampling s : running) {
-            long m = read(s.slot.sandbox()).memoryBytes();
-            s.peakMemory.accumulateAndGet(m, Math::max);
+            Usage u = read(s.slot.sandbox());
+            s.peakMemory.accumulateAndGet(u.memoryBytes(), Math::max);
+            s.peakScratch.accumulateAndGet(u.scratchBytes(), Math::max);
         }
     }
 
@@ -173,6 +179,7 @@ final class UsageMonitor implements AutoCloseable {
         /** Its number among the slot's runs. */
         private final long run;
         private final AtomicLong peakMemory = new AtomicLong(-1);
+        private final AtomicLong peakScratch = new AtomicLong(-1);
         /**
          * The sandbox's peak that the reset at this run's start ended (the previous run's), or -1 when the backend
          * cannot reset: then the sandbox's peak is the one since creation.
@@ -187,8 +194,9 @@ final class UsageMonitor implements AutoCloseable {
 
         /**
          * The use of a group of consecutive runs of one slot (usually one run), oldest first: {@code after} against
-         * the sample the run before the group ended with, cpu and io split evenly; each run's memory peak is the one
-         * its successor took over at its start, the last one's is read from {@code after}.
+         * the sample the run before the group ended with, cpu, io and network split evenly; each run's memory peak is
+         * the one its successor took over at its start, the last one's is read from {@code after}. The scratch has
+         * no peak to reset (its files outlive a run): each run's is the most its samples or {@code after} saw.
          */
         private static List<Peaks> peaks(List<Ended> group, Usage after) {
             Sampling last = group.getLast().sampling;
@@ -201,6 +209,7 @@ final class UsageMonitor implements AutoCloseable {
             long cpuNanos = before == null ? -1 : delta(before.cpuNanos(), after.cpuNanos());
             long read = before == null ? -1 : delta(before.ioReadBytes(), after.ioReadBytes());
             long written = before == null ? -1 : delta(before.ioWriteBytes(), after.ioWriteBytes());
+            long net = before == null ? -1 : delta(before.netBytes(), after.netBytes());
             long cpuMillis = cpuNanos < 0 ? -1 : cpuNanos / n / 1_000_000L;
             long lastPeak = Math.max(last.peakMemory.get(), after.memoryBytes());
             // Reset at the last run's start: the peak since is its own. Else, if the sandbox's all-time peak grew
@@ -216,7 +225,8 @@ final class UsageMonitor implements AutoCloseable {
                 // the group's OOM kills go to its last run: a run the memory limit killed ends its sandbox's group
                 long oom = i < n - 1 ? 0 : before == null ? -1 : delta(before.oomKills(), after.oomKills());
                 out.add(new Peaks(cpuMillis, peak < 0 ? -1 : peak, read < 0 ? -1 : read / n,
-                        written < 0 ? -1 : written / n, oom));
+                        written < 0 ? -1 : written / n, oom, Math.max(s.peakScratch.get(), after.scratchBytes()),
+                        net < 0 ? -1 : net / n));
             }
             return out;
         }

@@ -16,6 +16,7 @@ import java.util.List;
 import static io.forewarm.engine.TestRig.MB;
 import static io.forewarm.engine.TestRig.bytes;
 import static io.forewarm.engine.TestRig.testFn;
+import static io.forewarm.engine.TestRig.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -142,6 +143,81 @@ class CgroupLimitsOrchestratorTest {
             assertThat(next.exit()).as(next.toString()).isEqualTo(ExitKind.OK);
             assertThat(next.limitRaised()).isTrue();
             assertThat(rig.recordsOf(engine, "greedy").getLast().limits().memoryBytes()).isEqualTo(88 * MB);
+        }
+    }
+    @Test
+    void aFunctionWritingToItsScratchGetsThatMuchDiskPlusTheMarginInItsNextSandbox() {
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            // cpu and memory pinned by their bounds: only the scratch is sized here.
+            engine.register(testFn("disk").limits(new ResourceVector(0.5, 128 * MB, 64 * MB, 0, 0))
+                    .minLimits(new ResourceVector(0.5, 128 * MB, MB, 0, 0)).build());
+            for (int i = 0; i < 3; i++) {
+                assertThat(text(engine.invoke("disk", bytes("scratch:20")).output())).isEqualTo("20 ok");
+            }
+            engine.flushRecords();
+            // 20 MB in use: its bucket's edge (at most 8% above) plus the 15% margin.
+            long disk = engine.status().function("disk").nextLimits().diskBytes();
+            assertThat(disk).isBetween(Math.round(20 * MB * 1.15), Math.round(20 * MB * 1.08 * 1.15));
+            // The next sandbox's tmpfs has that size: 30 MB no longer fits, 23 MB (the least it can be) does.
+            engine.invoke("disk", bytes("crash:"));
+            InvokeResult fresh = engine.invoke("disk", bytes("scratch:30"));
+            assertThat(fresh.cold()).isTrue();
+            assertThat(text(fresh.output())).startsWith(disk / MB + " ").endsWith("No space left on device");
+            assertThat(rig.recordsOf(engine, "disk").getLast().limits().diskBytes()).isEqualTo(disk);
+        }
+    }
+
+    @Test
+    void aFunctionUsingLittleScratchGetsTheSpecsMinimum() {
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            engine.register(testFn("little").limits(new ResourceVector(0.5, 64 * MB, 64 * MB, 0, 0))
+                    .minLimits(new ResourceVector(0.5, 64 * MB, 16 * MB, 0, 0)).build());
+            for (int i = 0; i < 3; i++) {
+                assertThat(text(engine.invoke("little", bytes("scratch:2")).output())).isEqualTo("2 ok");
+            }
+            engine.flushRecords();
+            // 2 MB plus the margin is far below the spec's minimum of 16 MB.
+            assertThat(engine.status().function("little").nextLimits().diskBytes()).isEqualTo(16 * MB);
+        }
+    }
+
+    @Test
+    void aFunctionThatFillsItsScratchGetsMoreDiskAtOnceWithinItsBounds() {
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            engine.register(testFn("full").limits(new ResourceVector(0.5, 64 * MB, 8 * MB, 0, 0))
+                    .maxLimits(new ResourceVector(0.5, 64 * MB, 24 * MB, 0, 0)).build());
+            InvokeResult filled = engine.invoke("full", bytes("scratch:16"));
+            // The function survives ENOSPC (it reports it); the engine still sees a full scratch.
+            assertThat(filled.exit()).isEqualTo(ExitKind.OK);
+            assertThat(text(filled.output())).isEqualTo("8 No space left on device");
+            engine.flushRecords();
+            // max(8 MB * 1.2, 8 MB + 16 MB) plus 15% is 27.6 MB: the spec's maximum of 24 MB holds it.
+            assertThat(engine.status().function("full").nextLimits().diskBytes()).isEqualTo(24 * MB);
+            engine.invoke("full", bytes("crash:"));
+            InvokeResult next = engine.invoke("full", bytes("scratch:16"));
+            assertThat(next.cold()).isTrue();
+            assertThat(text(next.output())).isEqualTo("16 ok");
+            assertThat(next.limitRaised()).isTrue();
+        }
+    }
+
+    @Test
+    void trafficInsideTheSandboxsOwnNetworkNamespaceIsRecordedAndSizesItsBandwidth() {
+        assumeTrue(rig.factory.isolation().notes().stream().noneMatch(n -> n.startsWith("namespaces not used")),
+                "needs unshare to give the worker its own network namespace");
+        try (Orchestrator engine = rig.engine(sizing(), InstantSource.system())) {
+            engine.register(testFn("net").limits(new ResourceVector(0.5, 64 * MB, 0, 0, 1024 * MB))
+                    .minLimits(new ResourceVector(0.5, 64 * MB, 0, 0, MB)).build());
+            for (int i = 0; i < 3; i++) {
+                assertThat(text(engine.invoke("net", bytes("loop:2000000")).output())).isEqualTo("2000000");
+            }
+            List<ExecutionRecord> recs = rig.recordsOf(engine, "net");
+            // every byte sent and received on lo (counted twice), plus TCP/IP headers and the handshake
+            assertThat(recs).allSatisfy(r -> assertThat(r.netBytes()).isBetween(4_000_000L, 4_200_000L));
+            // The 90th percentile of three rates is the highest one's bucket edge (at most 8% above), plus 15%.
+            double top = recs.stream().mapToDouble(r -> r.netBytes() * 1000.0 / r.runMillis()).max().orElseThrow();
+            assertThat(engine.status().function("net").nextLimits().netBytesPerSecond())
+                    .isBetween(Math.round(Math.max(MB, top * 1.15)), Math.round(Math.max(MB, top * 1.08 * 1.15)));
         }
     }
 }

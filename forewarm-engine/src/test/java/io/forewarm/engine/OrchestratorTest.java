@@ -30,7 +30,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class OrchestratorTest {
 
-    private TestRig rig;
+    /** Shared by the tests of this class and its subclass. */
+    TestRig rig;
 
     /** The sandboxes the tests run on: the host's detected backend. */
     TestRig newRig() {

@@ -22,7 +22,66 @@ class SizingTest {
 
     /** A run of {@code runMillis} that used {@code cpuMillis} and peaked at {@code peakMb}. */
     private static UsageMonitor.Peaks run(long cpuMillis, long peakMb) {
-        return new UsageMonitor.Peaks(cpuMillis, peakMb * MB, 0, 0, 0);
+        return new UsageMonitor.Peaks(cpuMillis, peakMb * MB, 0, 0, 0, -1, -1);
+    }
+
+    /** A run of 1 s that used 0.1 cores and 20 MB of memory, {@code scratch} bytes of scratch, moved {@code net}. */
+    private static UsageMonitor.Peaks io(long scratch, long net) {
+        return new UsageMonitor.Peaks(100, 20 * MB, 0, 0, 0, scratch, net);
+    }
+
+    @Test
+    void scratchDiskAndNetworkAreSizedFromTheRunsWithinTheirBoundsAndUnlimitedStaysUnlimited() {
+        // 64 MB scratch, unlimited io, 100 MB/s network; cpu and memory pinned by their bounds.
+        ResourceVector limits = new ResourceVector(1, 256 * MB, 64 * MB, 0, 100 * MB);
+        Sizing s = new Sizing(fn().limits(limits).minLimits(new ResourceVector(1, 256 * MB, MB, 0, 20 * MB))
+                .build(), EVERY_RUN);
+        ResourceVector next = null;
+        for (int i = 0; i < 3; i++) {
+            next = s.observe(limits, io(20 * MB, 10 * MB), 1000, false, i, HOST);
+        }
+        // 20 MB of scratch: its bucket's edge (at most 8% above) plus the 15% margin.
+        assertThat(next.diskBytes()).isBetween(Math.round(20 * MB * 1.15), Math.round(20 * MB * 1.08 * 1.15));
+        // 10 MB in 1 s is 11.5 MB/s with the margin: the spec's minimum of 20 MB/s holds it.
+        assertThat(next.netBytesPerSecond()).isEqualTo(20 * MB);
+        assertThat(next.ioBytesPerSecond()).isZero();
+        assertThat(next.cpuCores()).isEqualTo(1);
+        assertThat(next.memoryBytes()).isEqualTo(256 * MB);
+    }
+
+    @Test
+    void unknownScratchAndNetworkLeaveTheSpecsSize() {
+        ResourceVector limits = new ResourceVector(1, 256 * MB, 64 * MB, 0, 100 * MB);
+        Sizing s = new Sizing(fn().limits(limits).minLimits(ResourceVector.of(0.1, 16 * MB)).build(), EVERY_RUN);
+        ResourceVector next = null;
+        for (int i = 0; i < 3; i++) {
+            next = s.observe(limits, io(-1, -1), 1000, false, i, HOST);
+        }
+        assertThat(next.diskBytes()).isEqualTo(64 * MB);
+        assertThat(next.netBytesPerSecond()).isEqualTo(100 * MB);
+    }
+
+    @Test
+    void aScratchThatFilledUpGetsMoreDiskAtOnceWithinTheMaximum() {
+        ResourceVector limits = new ResourceVector(1, 256 * MB, 8 * MB, 0, 0);
+        Sizing s = new Sizing(fn().limits(limits).maxLimits(new ResourceVector(1, 256 * MB, 24 * MB, 0, 0)).build(),
+                EVERY_RUN);
+        // A page short of the limit is not full; one sample is too few to size anything.
+        assertThat(s.observe(limits, io(8 * MB - Sizing.PAGE_BYTES, -1), 1000, false, 0, HOST)).isNull();
+        ResourceVector next = s.observe(limits, io(8 * MB, -1), 1000, false, 1, HOST);
+        // max(8 MB * 1.2, 8 MB + 16 MB) plus 15% is 27.6 MB: the spec's maximum of 24 MB holds it; memory untouched.
+        assertThat(next.diskBytes()).isEqualTo(24 * MB);
+        assertThat(next.memoryBytes()).isEqualTo(256 * MB);
+    }
+
+    @Test
+    void aScratchIsFullWithinAPageOfAnUnalignedLimitAndNeverWhenUnlimited() {
+        // tmpfs rounds size=10,000,000 up to 2,442 pages: full is 10,002,432 bytes in use.
+        ResourceVector limits = new ResourceVector(1, 0, 10_000_000, 0, 0);
+        assertThat(Sizing.scratchFull(limits, io(10_002_432, -1))).isTrue();
+        assertThat(Sizing.scratchFull(limits, io(10_002_432 - 2 * Sizing.PAGE_BYTES, -1))).isFalse();
+        assertThat(Sizing.scratchFull(ResourceVector.of(1, 0), io(10_002_432, -1))).isFalse();
+        assertThat(Sizing.scratchFull(limits, io(-1, -1))).isFalse();
     }
 
     @Test

@@ -149,19 +149,30 @@ final class Cgroup {
     /** The content of a file kept open for repeated reads, or "" when it is missing or the cgroup was removed. */
     private String counter(Path file) {
         try {
-            FileChannel ch = channel(file, StandardOpenOption.READ);
-            ByteBuffer buf = ByteBuffer.allocate(512);
-            int n;
-            // positional reads from 0: each one is a fresh snapshot of the counter, and concurrent readers are safe
-            while ((n = ch.read(buf, buf.position())) > 0) {
-                if (!buf.hasRemaining()) {
-                    buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
-                }
-            }
-            return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
+            return snapshot(channel(file, StandardOpenOption.READ));
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /**
+     * The whole content of a kernel file kept open, read afresh from offset 0. These files are seq_files, which
+     * fill a read as far as it asks or the content goes (fs/seq_file.c, seq_read_iter; their page-sized buffer can
+     * cut one short only near 4 KB): a short read of up to 2 KB is the end, and the read at the end that would
+     * return 0, which makes the kernel format the whole file again to find the offset, is skipped.
+     */
+    static String snapshot(FileChannel ch) throws IOException {
+        ByteBuffer buf = ByteBuffer.allocate(512);
+        int n;
+        // positional reads from 0: each one is a fresh snapshot of the counter, and concurrent readers are safe
+        while ((n = ch.read(buf, buf.position())) > 0) {
+            if (!buf.hasRemaining()) {
+                buf = ByteBuffer.allocate(buf.capacity() * 2).put(buf.flip());
+            } else if (buf.capacity() <= 2048) {
+                break;
+            }
+        }
+        return new String(buf.array(), 0, buf.position(), StandardCharsets.US_ASCII);
     }
 
     private FileChannel channel(Path file, StandardOpenOption mode) throws IOException {
@@ -299,18 +310,22 @@ final class Cgroup {
         return Math.max(0, CgroupStats.keyed(read("memory", file), "oom_kill"));
     }
 
-    /** A live usage sample; processes are counted from cgroup.procs (exited ones awaiting reaping are not). */
-    Usage usage() {
+    /**
+     * A live usage sample, with the scratch and network figures the partition measured beside the cgroup;
+     * processes are counted from cgroup.procs (exited ones awaiting reaping are not).
+     */
+    Usage usage(long scratchBytes, long netBytes) {
         if (version == Version.V2) {
             long usec = CgroupStats.keyed(read("", "cpu.stat"), "usage_usec");
             long[] io = CgroupStats.v2Io(read("", "io.stat"));
             return new Usage(usec < 0 ? -1 : usec * 1000, num(read("", "memory.current")),
-                    num(read("", "memory.peak")), io[0], io[1], oomKills(), processes());
+                    num(read("", "memory.peak")), io[0], io[1], oomKills(), processes(), scratchBytes, netBytes);
         }
         String ioText = read("blkio", "blkio.throttle.io_service_bytes_recursive");
         long[] io = CgroupStats.v1Io(ioText.isEmpty() ? read("blkio", "blkio.throttle.io_service_bytes") : ioText);
         return new Usage(num(read("cpuacct", "cpuacct.usage")), num(read("memory", "memory.usage_in_bytes")),
-                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(), processes());
+                num(read("memory", "memory.max_usage_in_bytes")), io[0], io[1], oomKills(), processes(),
+                scratchBytes, netBytes);
     }
 
     /** Processes in the cgroup, counted in one hierarchy (a sandbox's processes join every one). */

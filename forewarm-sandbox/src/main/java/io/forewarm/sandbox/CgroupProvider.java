@@ -157,6 +157,8 @@ final class CgroupProvider implements PartitionProvider {
     /** One sandbox's cgroup and scratch. */
     private final class CgroupPartition extends ScratchPartition {
         private final Cgroup cgroup;
+        /** The traffic of the worker's own network namespace, once it is ready; null without one. */
+        private volatile NetCounter net;
 
         CgroupPartition(Cgroup cgroup, Scratch scratch, int pids) {
             super(scratch, pids);
@@ -172,6 +174,19 @@ final class CgroupProvider implements PartitionProvider {
         @Override
         public void started(ProcessHandle process) {
             // the cgroup itself tracks every process
+        }
+
+        @Override
+        public void workerReady(ProcessHandle worker) {
+            if (!namespaces || !config.isolateNetwork() || net != null) {
+                return;
+            }
+            try {
+                // the pid Java started is unshare itself, which moved into the new namespace before forking
+                net = NetCounter.of(worker.pid());
+            } catch (IOException e) {
+                LOG.warn("network bytes of sandbox {} unknown: {}", scratch.dir().getFileName(), e.toString());
+            }
         }
 
         @Override
@@ -191,7 +206,8 @@ final class CgroupProvider implements PartitionProvider {
 
         @Override
         public Usage usage() {
-            return cgroup.usage();
+            NetCounter n = net;
+            return cgroup.usage(scratch.usedBytes(), n == null ? -1 : n.bytes());
         }
 
         @Override
@@ -210,6 +226,10 @@ final class CgroupProvider implements PartitionProvider {
                 cgroup.remove();
             } catch (IOException e) {
                 LOG.error("sandbox cgroup not removed: {}", e.getMessage());
+            }
+            NetCounter n = net;
+            if (n != null) {
+                n.close(); // lets the kernel free the namespace, which the open file kept
             }
             removeScratch();
         }

@@ -16,6 +16,12 @@ interface Partition {
     /** Tells the partition about a process it started, for backends that track processes rather than cgroups. */
     void started(ProcessHandle process);
 
+    /**
+     * Tells the partition that {@code worker} is ready and lives as long as the sandbox: a partition with its own
+     * network namespace counts that namespace's traffic through it from now on.
+     */
+    void workerReady(ProcessHandle worker);
+
     /** Kills every process in the partition and waits (bounded) until they are gone. */
     void killAll();
 

@@ -50,8 +50,11 @@ final class ProcStats {
         return all;
     }
 
-    /** Sums usage over {@code pids}; processes that vanished meanwhile are skipped. */
-    static Usage sample(Collection<Long> pids) {
+    /**
+     * Sums usage over {@code pids}, processes that vanished meanwhile skipped, with the partition's own scratch
+     * figure; the processes share the host's network namespace, so their network bytes are unknown.
+     */
+    static Usage sample(Collection<Long> pids, long scratchBytes) {
         long cpu = 0;
         long rss = 0;
         long peak = 0;
@@ -73,6 +76,6 @@ final class ProcStats {
                 // exited between listing and reading
             }
         }
-        return new Usage(cpu, rss, peak, read, write, -1, alive);
+        return new Usage(cpu, rss, peak, read, write, -1, alive, scratchBytes, -1);
     }
 }

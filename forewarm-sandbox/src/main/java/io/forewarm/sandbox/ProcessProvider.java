@@ -117,6 +117,11 @@ final class ProcessProvider implements PartitionProvider {
         }
 
         @Override
+        public void workerReady(ProcessHandle worker) {
+            // it shares the host's network namespace: there is no traffic counter of its own to open
+        }
+
+        @Override
         public void killAll() {
             for (ProcessHandle p : processes) {
                 if (setsid && p.isAlive()) {
@@ -148,13 +153,13 @@ final class ProcessProvider implements PartitionProvider {
         @Override
         public long takeMemoryPeak() {
             List<Long> now = pids();
-            long peak = ProcStats.sample(now).memoryPeakBytes();
+            long peak = ProcStats.sample(now, -1).memoryPeakBytes();
             return ProcStats.resetPeaks(now) ? Math.max(0, peak) : -1;
         }
 
         @Override
         public Usage usage() {
-            return ProcStats.sample(pids());
+            return ProcStats.sample(pids(), scratch.usedBytes());
         }
 
         @Override

@@ -1,5 +1,6 @@
 package io.forewarm.sandbox;
 
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
@@ -21,10 +22,17 @@ final class Scratch {
 
     private final Path dir;
     private final boolean mounted;
+    /** The directory as java.io.File, whose space queries are a bare statfs: no mount table scan, no file open. */
+    private final File file;
+    /** Set before the unmount, so a statfs that lands on the host's file system underneath is not reported. */
+    private volatile boolean removed;
+    /** The tmpfs's size in bytes, read by the first {@link #usedBytes()}; 0 until then. */
+    private volatile long totalBytes;
 
     private Scratch(Path dir, boolean mounted) {
         this.dir = dir;
         this.mounted = mounted;
+        this.file = dir.toFile();
     }
 
     /** Creates {@code root/id}, mounting a tmpfs capped at {@code sizeBytes} (0: tmpfs default) when asked. */
@@ -63,8 +71,25 @@ final class Scratch {
         }
     }
 
+    /**
+     * Bytes in use on the scratch's own tmpfs: its size minus its free blocks (one statfs, exact to the page,
+     * preloaded files included); -1 for a plain directory, whose file system is the host's, and once removed.
+     */
+    long usedBytes() {
+        if (!mounted || removed) {
+            return -1;
+        }
+        if (totalBytes == 0) {
+            totalBytes = file.getTotalSpace(); // its size: fixed once mounted, so one statfs a read suffices
+        }
+        long free = file.getFreeSpace();
+        // the flag is set before the unmount: re-checked here, a statfs of what lay under the mount never counts
+        return totalBytes == 0 || removed ? -1 : Math.max(0, totalBytes - free);
+    }
+
     /** Unmounts (if mounted) and deletes the directory. */
     void remove() throws IOException {
+        removed = true;
         remove(dir, mounted);
     }
 

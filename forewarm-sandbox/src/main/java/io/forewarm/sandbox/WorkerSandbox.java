@@ -91,6 +91,7 @@ final class WorkerSandbox extends AbstractSandbox {
         }
         if (reply instanceof Frame f && f.type() == Frames.READY) {
             s.oomSeen = partition.oomKills();
+            partition.workerReady(s.process.toHandle());
             s.startup = Duration.ofNanos(System.nanoTime() - startNanos);
             return s;
         }

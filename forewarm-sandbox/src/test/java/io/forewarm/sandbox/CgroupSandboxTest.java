@@ -281,6 +281,42 @@ class CgroupSandboxTest {
     }
 
     @Test
+    void usageCountsTheScratchInUseToThePageUpToAFullScratch() {
+        FunctionSpec spec = worker("scratchuse").limits(new ResourceVector(0, 256 * MB, 32 * MB, 0, 0)).build();
+        try (Sandbox s = factory.create(spec)) {
+            long before = s.usage().scratchBytes();
+            assertThat(before).isGreaterThanOrEqualTo(0).isLessThan(MB);
+            assertThat(text(s.invoke(bytes("keep:10")).output())).isEqualTo("10 ok");
+            assertThat(s.usage().scratchBytes() - before).isEqualTo(10 * MB);
+            // rewritten past the cap: ENOSPC, and the whole tmpfs is in use
+            assertThat(text(s.invoke(bytes("keep:40")).output())).endsWith("No space left on device");
+            assertThat(s.usage().scratchBytes()).isEqualTo(32 * MB);
+        }
+    }
+
+    @Test
+    void aWorkersOwnNetworkNamespaceCountsItsLoopbackTraffic() {
+        assumeTrue(factory.isolation().notes().stream().noneMatch(n -> n.startsWith("namespaces not used")),
+                "needs unshare to give the worker its own network namespace");
+        try (Sandbox s = factory.create(worker("netns").build())) {
+            long before = s.usage().netBytes();
+            assertThat(before).isGreaterThanOrEqualTo(0);
+            assertThat(text(s.invoke(bytes("loop:1000000")).output())).isEqualTo("1000000");
+            // every byte is sent and received on lo (counted twice), plus TCP/IP headers and the handshake
+            assertThat(s.usage().netBytes() - before).isBetween(2_000_000L, 2_100_000L);
+        }
+    }
+
+    @Test
+    void withoutItsOwnNetworkNamespaceASandboxsTrafficIsUnknown() {
+        try (SandboxFactory hostNet = SandboxFactories.detect(TestWorkers.config(SandboxConfig.Backend.AUTO)
+                .withNamespaces(true, false)); Sandbox s = hostNet.create(worker("hostnet").build())) {
+            assertThat(text(s.invoke(bytes("loop:100000")).output())).isEqualTo("100000");
+            assertThat(s.usage().netBytes()).isEqualTo(-1);
+        }
+    }
+
+    @Test
     void resizeRewritesTheLiveLimits() throws IOException {
         try (Sandbox s = factory.create(worker("resize").limits(ResourceVector.of(0.5, 128 * MB)).build())) {
             s.resize(ResourceVector.of(1.0, 256 * MB));

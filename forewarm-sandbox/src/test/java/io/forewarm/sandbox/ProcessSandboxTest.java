@@ -63,6 +63,10 @@ class ProcessSandboxTest {
             assertThat(u.memoryBytes()).isPositive();
             assertThat(u.processes()).isGreaterThanOrEqualTo(1);
             assertThat(u.oomKills()).isEqualTo(-1);
+            // a plain directory on the host's file system, the host's network namespace: neither is the sandbox's
+            assertThat(text(s.invoke(bytes("keep:1")).output())).isEqualTo("1 ok");
+            assertThat(s.usage().scratchBytes()).isEqualTo(-1);
+            assertThat(s.usage().netBytes()).isEqualTo(-1);
         }
     }
 

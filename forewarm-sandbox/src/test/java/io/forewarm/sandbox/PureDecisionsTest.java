@@ -25,6 +25,20 @@ class PureDecisionsTest {
     private static final long MB = 1 << 20;
 
     @Test
+    void netDevBytesAreReceivedPlusSentOverEveryInterface() {
+        String netDev = """
+                Inter-|   Receive                                                |  Transmit
+                 face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed
+                    lo: 1002460      47    0    0    0     0          0         0  1002460      47    0    0    0     0       0          0
+                  eth0:123456789012 9 0 0 0 0 0 0 10 1 0 0 0 0 0 0
+                """;
+        assertThat(NetCounter.totalBytes(netDev)).isEqualTo(2 * 1_002_460L + 123_456_789_012L + 10);
+        assertThat(NetCounter.totalBytes(netDev.lines().limit(2).reduce("", (a, b) -> a + b + "\n"))).isZero();
+        assertThatThrownBy(() -> NetCounter.totalBytes("    lo: 1 2 3\n"))
+                .hasMessageContaining("net/dev line has 3 fields").hasMessageContaining("lo: 1 2 3");
+    }
+
+    @Test
     void v1SettingsCoverCpuMemorySwapPidsAndIo() {
         List<Setting> s = CgroupSettings.v1(new ResourceVector(0.25, 64 * MB, 0, 1000, 0), 32, "254:0", true);
         assertThat(s).contains(new Setting("cpu", "cpu.cfs_period_us", "100000"),

@@ -9,8 +9,9 @@ import java.util.Arrays;
  * Autoscaler's recommender does (Rzadca et al., "Autopilot: workload autoscaling at Google", EuroSys 2020,
  * describes the same scheme): per {@link Dimension} a decaying histogram of usage samples (half-life a day by
  * default), a percentile target (90th for the rates cpu, io and network; 95th of peaks for memory and disk,
- * which fail hard when short), a safety margin on top, a bump after an out-of-memory kill (memory at the kill
- * times {@code oomBump}, at least {@code oomMinBumpBytes} more), and the caller's bounds.
+ * which fail hard when short), a safety margin on top, a bump after an out-of-memory kill or a full scratch disk
+ * (the dimension at the limit it hit times {@code oomBump}, at least {@code oomMinBumpBytes} more), and the
+ * caller's bounds.
  *
  * <p>As the VPA does for memory, samples are aggregated per interval (a minute by default): each interval
  * contributes its peak per dimension, replacing a smaller value recorded earlier in it, so a hot function
@@ -28,8 +29,8 @@ public final class ResourceRecommender {
      * @param peakPercentile  percentile (0..1] of memory and disk peaks to cover
      * @param margin          fraction added on top of the percentile
      * @param halfLifeMillis  the age at which a sample weighs half as much as a new one
-     * @param oomBump         factor on the memory in use at an OOM kill
-     * @param oomMinBumpBytes the least extra memory after an OOM kill
+     * @param oomBump         factor on the memory in use at an OOM kill (and on the scratch disk when it filled)
+     * @param oomMinBumpBytes the least extra memory after an OOM kill (and extra disk after a full scratch)
      * @param intervalMillis  samples within one interval count as one, their peak (0: every sample counts)
      * @param minSamples      intervals a dimension needs before it is sized from its histogram
      */
@@ -80,8 +81,10 @@ public final class ResourceRecommender {
     private final int[] samples = new int[DIMENSIONS.length];
     private long intervalStart = Long.MIN_VALUE;
     private long lastMillis = Long.MIN_VALUE;
-    private long oomFloorBytes;
-    private long oomAtMillis;
+    /** Per dimension: the bumped value after the last limit hit (memory, disk), 0 when none. */
+    private final long[] floors = new long[DIMENSIONS.length];
+    /** Per dimension: when that limit hit happened. */
+    private final long[] floorAtMillis = new long[DIMENSIONS.length];
 
     /** A recommender with no samples yet. */
     public ResourceRecommender(Config config) {
@@ -124,16 +127,28 @@ public final class ResourceRecommender {
         record(Dimension.NET, usage.netBytesPerSecond(), atMillis);
     }
 
-    /**
-     * Records an out-of-memory kill at {@code atMillis} with {@code memoryBytes} in use (the limit it hit):
-     * for one half-life the recommendation gives memory at least {@code max(memory * oomBump, memory +
-     * oomMinBump)} plus the margin, and the bumped value joins the histogram so it fades like any sample.
-     */
+    /** Records an out-of-memory kill at {@code atMillis} with {@code memoryBytes} in use (the limit it hit). */
     public void recordOom(long memoryBytes, long atMillis) {
-        long bumped = Math.max(Math.round(memoryBytes * config.oomBump()), memoryBytes + config.oomMinBumpBytes());
-        record(Dimension.MEMORY, bumped, atMillis);
-        oomFloorBytes = Math.max(oomFloorBytes(), bumped);
-        oomAtMillis = atMillis;
+        recordLimitHit(Dimension.MEMORY, memoryBytes, atMillis);
+    }
+
+    /**
+     * Records that {@code d} ran out at {@code atMillis} with {@code bytes} in use, the limit it hit: memory (an
+     * OOM kill) or disk (the scratch filled up). For one half-life the recommendation gives it at least {@code
+     * max(bytes * oomBump, bytes + oomMinBump)} plus the margin, and the bumped value joins the histogram so it
+     * fades like any sample.
+     *
+     * @throws IllegalArgumentException for cpu, io and network, which a limit throttles rather than fails
+     */
+    public void recordLimitHit(Dimension d, long bytes, long atMillis) {
+        if (d != Dimension.MEMORY && d != Dimension.DISK) {
+            throw new IllegalArgumentException("a limit hit is recorded for memory or disk, which fail when short; "
+                    + d + " is throttled instead");
+        }
+        long bumped = Math.max(Math.round(bytes * config.oomBump()), bytes + config.oomMinBumpBytes());
+        record(d, bumped, atMillis);
+        floors[d.ordinal()] = Math.max(floor(d), bumped);
+        floorAtMillis[d.ordinal()] = atMillis;
     }
 
     private void advance(long atMillis) {
@@ -150,9 +165,10 @@ public final class ResourceRecommender {
         }
     }
 
-    /** The OOM floor in force as of the last sample: zero once a half-life has passed since the kill. */
-    private long oomFloorBytes() {
-        return oomFloorBytes > 0 && lastMillis - oomAtMillis < config.halfLifeMillis() ? oomFloorBytes : 0;
+    /** {@code d}'s floor after a limit hit as of the last sample: zero once a half-life has passed since. */
+    private long floor(Dimension d) {
+        int i = d.ordinal();
+        return floors[i] > 0 && lastMillis - floorAtMillis[i] < config.halfLifeMillis() ? floors[i] : 0;
     }
 
     /** Whether {@code d} has enough samples to be sized from its histogram. */
@@ -160,13 +176,10 @@ public final class ResourceRecommender {
         return samples[d.ordinal()] >= config.minSamples();
     }
 
-    /** Whether any dimension is sized or an OOM floor holds: the recommendation differs from the fallback. */
+    /** Whether any dimension is sized or a limit hit's floor holds: the recommendation differs from the fallback. */
     public boolean active() {
-        if (oomFloorBytes() > 0) {
-            return true;
-        }
         for (Dimension d : DIMENSIONS) {
-            if (sized(d)) {
+            if (sized(d) || floor(d) > 0) {
                 return true;
             }
         }
@@ -175,22 +188,17 @@ public final class ResourceRecommender {
 
     /**
      * The recommended size: per dimension the percentile target plus the margin for a {@link #sized} dimension,
-     * else {@code fallback}'s value (memory at least the OOM floor plus the margin); then at least {@code min}
-     * and at most {@code max} (a 0 in {@code max} leaves that dimension unbounded).
+     * else {@code fallback}'s value (memory and disk at least a limit hit's floor plus the margin); then at least
+     * {@code min} and at most {@code max} (a 0 in {@code max} leaves that dimension unbounded).
      */
     public ResourceVector recommend(ResourceVector min, ResourceVector max, ResourceVector fallback) {
-        double m = 1 + config.margin();
-        double memory = target(Dimension.MEMORY, config.peakPercentile(), fallback.memoryBytes());
-        long floor = oomFloorBytes();
-        if (floor > 0) {
-            memory = Math.max(memory, floor * m);
-        }
+        double memory = peakTarget(Dimension.MEMORY, fallback.memoryBytes());
+        double disk = peakTarget(Dimension.DISK, fallback.diskBytes());
         return new ResourceVector(
                 bound(target(Dimension.CPU, config.ratePercentile(), fallback.cpuCores()), min.cpuCores(),
                         max.cpuCores()),
                 Math.round(bound(memory, min.memoryBytes(), max.memoryBytes())),
-                Math.round(bound(target(Dimension.DISK, config.peakPercentile(), fallback.diskBytes()),
-                        min.diskBytes(), max.diskBytes())),
+                Math.round(bound(disk, min.diskBytes(), max.diskBytes())),
                 Math.round(bound(target(Dimension.IO, config.ratePercentile(), fallback.ioBytesPerSecond()),
                         min.ioBytesPerSecond(), max.ioBytesPerSecond())),
                 Math.round(bound(target(Dimension.NET, config.ratePercentile(), fallback.netBytesPerSecond()),
@@ -209,11 +217,19 @@ public final class ResourceRecommender {
 
     /**
      * Heap bytes of this function's state on a 64-bit JVM with compressed references: this object (12-byte
-     * header, 3 references, 4 longs), the peaks and sample arrays (16-byte header each) and the histograms.
+     * header, 6 references, 2 longs, padded to 8), the peaks and sample arrays, the floors and their times (16-byte
+     * header each) and the histograms.
      */
     public long heapBytes() {
-        return 12 + 3 * 4 + 4 * 8 + (16 + 4L * peaks.length + 4) + (16 + 4L * samples.length + 4)
-                + histograms.heapBytes();
+        return 12 + 6 * 4 + 2 * 8 + 4 + (16 + 4L * peaks.length + 4) + (16 + 4L * samples.length + 4)
+                + 2 * (16 + 8L * floors.length) + histograms.heapBytes();
+    }
+
+    /** A peak dimension's target, at least its limit hit's floor plus the margin while that holds. */
+    private double peakTarget(Dimension d, double fallback) {
+        double t = target(d, config.peakPercentile(), fallback);
+        long floor = floor(d);
+        return floor > 0 ? Math.max(t, floor * (1 + config.margin())) : t;
     }
 
     private double target(Dimension d, double p, double fallback) {

@@ -124,6 +124,20 @@ class ResourceRecommenderTest {
     }
 
     @Test
+    void aFullScratchBumpsDiskAloneAndOnlyMemoryAndDiskCanBeHit() {
+        ResourceRecommender r = new ResourceRecommender(DEFAULT);
+        ResourceVector spec = new ResourceVector(0.5, 64 * MB, 8 * MB, 0, 0);
+        r.recordLimitHit(Dimension.DISK, 8 * MB, 1000);
+        assertThat(r.active()).isTrue();
+        ResourceVector rec = r.recommend(ResourceVector.ZERO, ResourceVector.ZERO, spec);
+        // max(8 MB * 1.2, 8 MB + 16 MB) = 24 MB, plus the margin; memory has no floor: the spec's.
+        assertThat(rec.diskBytes()).isEqualTo(Math.round(24 * MB * 1.15));
+        assertThat(rec.memoryBytes()).isEqualTo(64 * MB);
+        assertThatThrownBy(() -> r.recordLimitHit(Dimension.NET, MB, 2000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("NET is throttled");
+    }
+
+    @Test
     void theBoundsLimitTheRecommendation() {
         ResourceRecommender r = new ResourceRecommender(DEFAULT);
         for (int i = 0; i < 10; i++) {
