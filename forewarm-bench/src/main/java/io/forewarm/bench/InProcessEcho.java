@@ -21,7 +21,7 @@ import java.util.UUID;
  */
 final class InProcessEcho implements SandboxFactory {
 
-    private static final Usage NOTHING = new Usage(0, 0, 0, 0, 0, 0, 1);
+    private static final Usage NOTHING = new Usage(0, 0, 0, 0, 0, 0, 1, -1, -1);
 
     @Override
     public Isolation isolation() {
