@@ -36,10 +36,16 @@ public record PostgresTarget(String url, String user, String password, String sc
             throw new IllegalArgumentException("history url must start with " + PREFIX + ", got '" + redact(url)
                     + "'");
         }
-        if (!IDENTIFIER.matcher(schema).matches()) {
+        requireSchemaName(schema);
+    }
+
+    /** {@code name} if it is a plain schema name: 1-63 lower-case letters, digits or underscores, no leading digit. */
+    public static String requireSchemaName(String name) {
+        if (!IDENTIFIER.matcher(name).matches()) {
             throw new IllegalArgumentException("history schema must be 1-63 lower-case letters, digits or"
-                    + " underscores, not starting with a digit; got '" + schema + "'");
+                    + " underscores, not starting with a digit; got '" + name + "'");
         }
+        return name;
     }
 
     /** {@code url} with the default schema, the role and password taken from the URL. */
