@@ -24,7 +24,8 @@ final class HistorySql {
             column -> "epoch_us(" + column + ")",
             "make_timestamp(?)",
             "SELECT used_blocks * block_size FROM pragma_database_size() WHERE database_name = current_database()",
-            "CHECKPOINT");
+            "CHECKPOINT",
+            null);
 
     /**
      * PostgreSQL: B-tree indexes serve the range, latest and per-function queries; the byte limit counts the
@@ -38,7 +39,8 @@ final class HistorySql {
                 "CREATE INDEX IF NOT EXISTS executions_arrival ON executions (arrival, seq)",
                 "CREATE INDEX IF NOT EXISTS executions_fn_arrival ON executions (fn, arrival, seq)",
                 "CREATE INDEX IF NOT EXISTS rollups_minute ON rollups (minute)",
-                "CREATE INDEX IF NOT EXISTS rollups_sealed_fn_minute ON rollups_sealed (fn, minute)",
+                // Covering: the arrival buckets read the index alone.
+                "CREATE INDEX IF NOT EXISTS rollups_sealed_fn_minute ON rollups_sealed (fn, minute) INCLUDE (invocations)",
             },
             // extract(epoch ...) is numeric since PostgreSQL 14, so the microseconds are exact.
             column -> "(extract(epoch FROM " + column + ") * 1000000)::bigint",
@@ -49,7 +51,10 @@ final class HistorySql {
             SELECT (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM executions t)
                  + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM rollups t)
                  + (SELECT coalesce(sum(pg_column_size(t.*)), 0) FROM rollups_sealed t)""",
-            null);
+            null,
+            // Sealing leaves a day of dead rows in the hot table, which index scans of it would wade through
+            // until autovacuum came by, and new sealed pages that index-only scans cannot use until vacuumed.
+            "VACUUM (ANALYZE) rollups, rollups_sealed");
 
     /** Statements that create what is missing, in order; safe to run on every open. */
     final String[] create;
@@ -57,6 +62,8 @@ final class HistorySql {
     final String usedBytes;
     /** Writes committed data to the database file and vacuums deleted rows; null where there is no such step. */
     final String checkpoint;
+    /** Run after a pass has sealed rollups, outside any transaction; null where nothing is needed. */
+    final String afterSeal;
 
     final String rollUp;
     final String recordsOf;
@@ -105,12 +112,16 @@ final class HistorySql {
      * @param indexes   dialect statements run after them
      * @param micros    SQL for the epoch microseconds of a timestamp column
      * @param timestamp SQL for the timestamp of a microseconds parameter
+     * @param usedBytes a query for the bytes the byte limit is held to
+     * @param checkpoint see {@link #checkpoint}
+     * @param afterSeal see {@link #afterSeal}
      */
     private HistorySql(String[] setup, String[] indexes, UnaryOperator<String> micros, String timestamp,
-                       String usedBytes, String checkpoint) {
+                       String usedBytes, String checkpoint, String afterSeal) {
         this.create = Stream.of(setup, tables(), indexes).flatMap(Stream::of).toArray(String[]::new);
         this.usedBytes = usedBytes;
         this.checkpoint = checkpoint;
+        this.afterSeal = afterSeal;
         // Each minute's key is its whole epoch minute: date_trunc makes the division exact in both dialects.
         String minute = "CAST(" + micros.apply("date_trunc('minute', arrival)") + " / 60000000 AS BIGINT)";
         this.rollUp = """

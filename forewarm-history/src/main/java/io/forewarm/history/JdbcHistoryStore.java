@@ -371,11 +371,17 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
 
     /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
     private long seal(long beforeMinute) throws SQLException {
-        return inTransaction(() -> {
+        long sealed = inTransaction(() -> {
             long moved = update(HistorySql.SEAL_ROLLUPS, beforeMinute);
             update(HistorySql.DELETE_SEALED_FROM_HOT, beforeMinute);
             return moved;
         });
+        if (sealed > 0 && sql.afterSeal != null) {
+            try (Statement s = writer.createStatement()) {
+                s.execute(sql.afterSeal);
+            }
+        }
+        return sealed;
     }
 
     private long update(String sql, long... params) throws SQLException {
@@ -435,10 +441,24 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         synchronized (reader) {
             ensureOpen();
             try {
-                return query.run();
+                try {
+                    return query.run();
+                } finally {
+                    endReadTransaction();
+                }
             } catch (SQLException e) {
                 throw new HistoryException(what + " on " + name + " failed: " + e.getMessage(), e);
             }
+        }
+    }
+
+    /**
+     * Ends the transaction a reader outside auto-commit opened (PostgreSQL's, which needs one to stream a
+     * result in chunks), so no snapshot outlives its query; a read changes nothing, so rolling back is ending.
+     */
+    private void endReadTransaction() throws SQLException {
+        if (!reader.getAutoCommit()) {
+            reader.rollback();
         }
     }
 

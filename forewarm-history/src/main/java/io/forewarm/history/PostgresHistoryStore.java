@@ -65,6 +65,9 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
             }
             writer.setSchema(target.schema());
             reader.setSchema(target.schema());
+            // The driver streams a result in chunks of defaultRowFetchSize only inside a transaction; otherwise
+            // forEach over months of records would hold them all in memory at once.
+            reader.setAutoCommit(false);
             return new PostgresHistoryStore(options, name, writer, reader).start(PostgresHistoryStore.class);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(reader);

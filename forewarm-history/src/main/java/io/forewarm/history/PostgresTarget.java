@@ -78,6 +78,7 @@ public record PostgresTarget(String url, String user, String password, String sc
             p.setProperty("password", password);
         }
         p.setProperty("ApplicationName", "forewarm-history");
+        p.setProperty("defaultRowFetchSize", "10000");
         return DriverManager.getConnection(url, p);
     }
 

@@ -35,6 +35,16 @@ enum Backend {
                 .withSchema("t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)));
     }
 
+    /**
+     * Where a benchmark's store lives: a fresh schema of the PostgreSQL database the system property
+     * {@code history.url} names (as in the server's configuration), else a DuckDB file in {@code dir}.
+     */
+    static Place forBenchmark(Path dir) {
+        String url = System.getProperty("history.url", "");
+        return url.isEmpty() ? new Place(DUCKDB, dir, null)
+                : new Place(POSTGRES, dir, PostgresTarget.of(url).withSchema("bench_" + ProcessHandle.current().pid()));
+    }
+
     /** Null when the test server answers, else why not and what to start. */
     static String postgresUnavailable() {
         if (URL == null || URL.isBlank()) {
@@ -86,6 +96,11 @@ enum Backend {
                 }
                 s.execute(sql);
             }
+        }
+
+        /** A name for benchmark output. */
+        String describe() {
+            return backend == DUCKDB ? "DuckDB file" : "PostgreSQL " + target;
         }
 
         /** Drops the test's schema. */
