@@ -84,14 +84,19 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         this.buffer = new LinkedBlockingQueue<>(options.bufferCapacity());
         this.writer = writer;
         this.reader = reader;
-        try (Statement s = writer.createStatement()) {
-            for (String ddl : sql.create) {
-                s.execute(ddl);
+        try {
+            try (Statement s = writer.createStatement()) {
+                for (String ddl : sql.create) {
+                    s.execute(ddl);
+                }
             }
+            nextSeq = queryLong(HistorySql.NEXT_SEQ);
+            loadFunctionIds();
+            recoverRollups();
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(reader); // the caller closes the writer it opened
+            throw e;
         }
-        nextSeq = queryLong(HistorySql.NEXT_SEQ);
-        loadFunctionIds();
-        recoverRollups();
         this.writerThread = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(this::runWriter);
     }
 
