@@ -190,6 +190,25 @@ class HistoryStoreTest extends StoreContract {
     }
 
     @Test
+    void arrivalsKeepTheirMicrosecondsToTheEdgesOfTheTimestampRange() {
+        ExecutionRecord first = record("edge", Records.MIN, 1);
+        ExecutionRecord last = record("edge", Records.END.minusNanos(1_000), 2);
+        ExecutionRecord beforeEpoch = record("edge", Instant.parse("1969-12-31T23:59:59.999999Z"), 3);
+        ExecutionRecord subMicro = record("edge", T0.plusNanos(1_999), 4);
+        try (HistoryStore store = open(fresh())) {
+            for (ExecutionRecord r : List.of(last, subMicro, beforeEpoch, first)) {
+                store.append(r);
+            }
+            store.flush();
+            assertThat(store.records("edge", Instant.MIN, Instant.MAX)).containsExactly(first, beforeEpoch,
+                    record("edge", T0.plusNanos(1_000), 4), last);
+            assertThat(store.rollups("edge", Instant.parse("1969-12-31T23:59:00Z"), Instant.EPOCH)).singleElement()
+                    .extracting(MinuteRollup::runMillisMax).as("a minute before the epoch is its own").isEqualTo(3L);
+            assertThat(store.arrivalsPerMinute("edge", Records.END.minusSeconds(60), 1)).containsExactly(1);
+        }
+    }
+
+    @Test
     void aFullBufferMakesAppendWaitInsteadOfDropping() {
         HistoryOptions tiny = fresh().withBatchSize(2).withBufferCapacity(2)
                 .withBatchInterval(Duration.ofMillis(1));
