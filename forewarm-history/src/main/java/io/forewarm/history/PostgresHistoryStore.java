@@ -7,7 +7,6 @@ import org.postgresql.PGConnection;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.LocalDateTime;
@@ -21,12 +20,20 @@ import java.util.Objects;
  * the bulk path (one round trip per batch), which commits them by itself; rollups, retention and queries are
  * {@link JdbcHistoryStore}'s, on the same tables as the DuckDB store plus B-tree indexes. The writer session
  * holds an advisory lock on the schema while the store is open, so a second store on the same schema fails
- * at open instead of interleaving sequence numbers; the lock goes with the session, also when the process dies.
+ * at open (after waiting {@link #LOCK_WAIT} for it) instead of interleaving sequence numbers; the lock goes with
+ * the session, also when the process dies.
  */
 public final class PostgresHistoryStore extends JdbcHistoryStore {
 
     /** First key of the advisory lock; the second is the schema's hash. */
-    private static final String LOCK = "SELECT pg_try_advisory_lock(hashtext('forewarm-history'), hashtext(?))";
+    private static final String LOCK = "SELECT pg_advisory_lock(hashtext('forewarm-history'), hashtext(?))";
+    /**
+     * How long opening waits for the schema's lock: a process killed a moment ago holds it until the server
+     * notices its connection is gone, which a restart should not trip over.
+     */
+    static final String LOCK_WAIT = "5s";
+    /** PostgreSQL's SQLSTATE for a lock wait that ran out of time. */
+    private static final String LOCK_NOT_AVAILABLE = "55P03";
 
     private PostgresHistoryStore(HistoryOptions options, String name, Connection writer, Connection reader)
             throws SQLException {
@@ -80,16 +87,18 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
     }
 
     private static void lockSchema(Connection writer, String schema, String name) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(LOCK)) {
+        try (Statement s = writer.createStatement(); PreparedStatement ps = writer.prepareStatement(LOCK)) {
+            s.execute("SET lock_timeout = '" + LOCK_WAIT + "'");
             ps.setString(1, schema);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                if (!rs.getBoolean(1)) {
-                    throw new HistoryException("cannot open " + name + ": another history store is writing"
-                            + " schema " + schema + " (it holds the schema's advisory lock); give each server its"
-                            + " own history.schema", null);
-                }
+            ps.executeQuery().close();
+            s.execute("RESET lock_timeout");
+        } catch (SQLException e) {
+            if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
+                throw new HistoryException("cannot open " + name + ": another history store is writing schema "
+                        + schema + " (it has held the schema's advisory lock for " + LOCK_WAIT + "); give each"
+                        + " server its own history.schema", e);
             }
+            throw e;
         }
     }
 

@@ -38,6 +38,11 @@ abstract class StoreContract {
         }
     }
 
+    /** Where this test's stores live. */
+    final Backend.Place place() {
+        return place;
+    }
+
     /** Options of a store nothing else will open. */
     final HistoryOptions fresh() {
         return place.fresh();
