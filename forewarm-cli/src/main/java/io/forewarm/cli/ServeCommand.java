@@ -66,7 +66,7 @@ final class ServeCommand implements Callable<Integer> {
         }, "forewarm-shutdown"));
         out.printf("forewarm serving on %s (isolation: %s; history: %s)%ndashboard: %s%n", server.uri(),
                 server.engine().status().isolationBackend(),
-                cfg.historyFile() == null ? "in memory" : cfg.historyFile(), server.uri().resolve("/dashboard"));
+                cfg.historyWhere(), server.uri().resolve("/dashboard"));
         if (server.tokenGenerated()) {
             out.printf("token (shown once; clients send it as 'Authorization: Bearer <token>' or FOREWARM_TOKEN):"
                     + "%n  %s%n", server.token());

@@ -8,7 +8,8 @@ import java.util.Objects;
 /**
  * How a history store is opened.
  *
- * @param file           the DuckDB database file, or {@code null} for a private in-memory database
+ * @param file           the DuckDB database file, or {@code null} for a private in-memory database (and always
+ *                       {@code null} for the PostgreSQL store, whose database a {@link PostgresTarget} names)
  * @param batchSize      most records written in one batch; a full batch is written at once
  * @param batchInterval  longest a record waits in the buffer before its batch is written
  * @param bufferCapacity records the buffer holds before {@code append} waits for the writer
@@ -56,7 +57,7 @@ public record HistoryOptions(Path file, int batchSize, Duration batchInterval, i
                 InstantSource.system());
     }
 
-    /** Defaults for a private in-memory database (tests, simulations). */
+    /** Defaults for a private in-memory database (tests, simulations), and for a PostgreSQL store. */
     public static HistoryOptions inMemory() {
         return new HistoryOptions(null, DEFAULT_BATCH_SIZE, DEFAULT_BATCH_INTERVAL, DEFAULT_BUFFER_CAPACITY,
                 RetentionPolicy.KEEP_ALL, DEFAULT_RETENTION_EVERY, InstantSource.system());

@@ -10,7 +10,7 @@ import java.util.Objects;
  * holds more than {@code maxRawRows} rows, or the database uses more than {@code maxBytes}, the oldest raw
  * records go first. The decisions are pure functions of the policy, {@code now} and the store's size.
  * A DuckDB file frees space in 256 KiB blocks when a checkpoint vacuums deleted rows, so the byte limit is
- * met to within a block or two, not to the byte.
+ * met to within a block or two, not to the byte; a PostgreSQL store counts its live rows' bytes instead.
  *
  * @param rawMaxAge    age after which raw records are dropped ({@link #FOREVER}: never)
  * @param rollupMaxAge age after which rollup minutes are dropped; at least {@code rawMaxAge}

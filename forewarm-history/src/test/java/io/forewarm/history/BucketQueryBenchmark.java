@@ -2,10 +2,7 @@ package io.forewarm.history;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
@@ -14,8 +11,9 @@ import java.util.Random;
 /**
  * Latency of the 14-day per-minute bucket query ({@link HistoryView#arrivalsPerMinute}, 20,160 buckets) for
  * one function among 1,000. The rollups are bulk-loaded minute by minute, the order live ingestion leaves
- * them in, and measured twice: all hot, then after the retention pass has sealed the past days. Run by hand:
- * {@code java -cp <test classpath> io.forewarm.history.BucketQueryBenchmark}.
+ * them in, and measured twice: all hot, then after the retention pass has sealed the past days. The store is
+ * a DuckDB file, or a fresh schema of the PostgreSQL database {@code -Dhistory.url=jdbc:postgresql://...} names.
+ * Run by hand: {@code java -cp <test classpath> [-Dhistory.url=...] io.forewarm.history.BucketQueryBenchmark}.
  */
 final class BucketQueryBenchmark {
 
@@ -28,14 +26,15 @@ final class BucketQueryBenchmark {
 
     public static void main(String[] args) throws Exception {
         Path dir = Files.createTempDirectory("forewarm-buckets");
-        Path file = dir.resolve("buckets.duckdb");
+        Backend.Place place = Backend.forBenchmark(dir);
+        System.out.println("store: " + place.describe());
         try {
-            DuckDbHistoryStore.open(HistoryOptions.file(file)).close(); // creates the schema
+            place.open(place.durable()).close(); // creates the tables
             long t = System.nanoTime();
-            populate(file);
+            populate(place);
             System.out.printf("bulk-loaded %,d rollup rows in %.1f s%n", (long) FUNCTIONS * MINUTES,
                     (System.nanoTime() - t) / 1e9);
-            try (DuckDbHistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file)
+            try (HistoryStore store = place.open(place.durable()
                     .withRetention(RetentionPolicy.KEEP_ALL, Duration.ZERO, java.time.InstantSource.system()))) {
                 measure("hot (keyed table, minute order)", store);
                 Instant now = START.plus(Duration.ofDays(14)).plus(Duration.ofHours(2));
@@ -54,6 +53,7 @@ final class BucketQueryBenchmark {
                 measure("sealed (function order)", store);
             }
         } finally {
+            place.close();
             try (var files = Files.list(dir)) {
                 files.forEach(p -> p.toFile().delete());
             }
@@ -61,13 +61,15 @@ final class BucketQueryBenchmark {
         }
     }
 
-    private static void populate(Path file) throws SQLException {
+    private static void populate(Backend.Place place) throws SQLException {
         long first = START.getEpochSecond() / 60;
-        try (Connection c = DriverManager.getConnection("jdbc:duckdb:" + file); Statement s = c.createStatement()) {
-            s.execute("INSERT INTO functions SELECT i, 'fn-' || i FROM range(" + FUNCTIONS + ") t(i)");
-            s.execute("INSERT INTO rollups SELECT m % " + FUNCTIONS + ", " + first + " + m // " + FUNCTIONS
-                    + ", 1 + m % 7, m % 2, 100, 80, 1 << 26, 40, 0 FROM range(" + (long) FUNCTIONS * MINUTES + ") t(m)");
-        }
+        boolean duck = place.backend() == Backend.DUCKDB;
+        String functions = duck ? "range(" + FUNCTIONS + ") t(i)" : "generate_series(0, " + (FUNCTIONS - 1) + ") t(i)";
+        long rows = (long) FUNCTIONS * MINUTES;
+        String minutes = duck ? "range(" + rows + ") t(m)" : "generate_series(0::bigint, " + (rows - 1) + ") t(m)";
+        place.execute("INSERT INTO functions SELECT i, 'fn-' || i FROM " + functions);
+        place.execute("INSERT INTO rollups SELECT m % " + FUNCTIONS + ", " + first + " + m " + (duck ? "//" : "/") + " "
+                + FUNCTIONS + ", 1 + m % 7, m % 2, 100, 80, 1 << 26, 40, 0 FROM " + minutes);
     }
 
     private static void measure(String label, HistoryView view) {

@@ -17,10 +17,13 @@ final class CrashChild {
     private CrashChild() {
     }
 
+    /** Arguments: how many records to flush, then the backend, directory and (PostgreSQL) URL and schema. */
     public static void main(String[] args) throws InterruptedException {
-        Path file = Path.of(args[0]);
-        int count = Integer.parseInt(args[1]);
-        HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file).withBatchInterval(Duration.ofMillis(20)));
+        int count = Integer.parseInt(args[0]);
+        Backend backend = Backend.valueOf(args[1]);
+        Backend.Place place = new Backend.Place(backend, Path.of(args[2]),
+                backend == Backend.DUCKDB ? null : PostgresTarget.of(args[3]).withSchema(args[4]));
+        HistoryStore store = place.open(place.durable().withBatchInterval(Duration.ofMillis(20)));
         for (int i = 0; i < count; i++) {
             store.append(record("crash", T0.plusMillis(i), i));
         }

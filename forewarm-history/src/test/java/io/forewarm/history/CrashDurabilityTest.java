@@ -2,7 +2,6 @@ package io.forewarm.history;
 
 import io.forewarm.core.ExecutionRecord;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -18,20 +17,18 @@ import static io.forewarm.history.Fixtures.T0;
 import static io.forewarm.history.Fixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Kills a JVM that is writing history (kill -9) and checks that what it flushed is all there. */
-class CrashDurabilityTest {
-
-    @TempDir
-    Path dir;
+/** Kills a JVM that is writing history (kill -9) and checks that what it flushed is all there, in both stores. */
+class CrashDurabilityTest extends StoreContract {
 
     @Test
     void recordsFlushedBeforeAKillSurviveAndRollupsMatchTheRawRows() throws Exception {
-        Path file = dir.resolve("crash.duckdb");
         Path stderr = dir.resolve("child.err");
         int flushed = 20_000;
+        PostgresTarget target = place().target();
         Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElseThrow(),
                 "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                CrashChild.class.getName(), file.toString(), Integer.toString(flushed))
+                CrashChild.class.getName(), Integer.toString(flushed), backend.name(), dir.toString(),
+                target == null ? "-" : target.url(), target == null ? "-" : target.schema())
                 .redirectError(stderr.toFile()).start();
         try (BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(),
                 StandardCharsets.UTF_8))) {
@@ -48,10 +45,11 @@ class CrashDurabilityTest {
             child.destroyForcibly();
         }
 
-        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file))) {
+        try (HistoryStore store = open(durable())) {
             List<ExecutionRecord> raw = store.records("crash", T0, T0.plusSeconds(86_400));
             assertThat(raw.size()).isGreaterThanOrEqualTo(flushed);
-            System.out.printf("recovered %d records after kill -9 (%d flushed before it)%n", raw.size(), flushed);
+            System.out.printf("%s: recovered %d records after kill -9 (%d flushed before it)%n", backend, raw.size(),
+                    flushed);
             for (int i = 0; i < flushed; i++) {
                 assertThat(raw.get(i)).isEqualTo(record("crash", T0.plusMillis(i), i));
             }

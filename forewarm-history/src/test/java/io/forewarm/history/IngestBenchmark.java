@@ -9,8 +9,9 @@ import java.util.Random;
 
 /**
  * Ingest throughput through {@link HistoryStore#append}: one producer appends {@code n} records (default
- * 1,000,000) to a DuckDB file store with default options, then flushes. Run by hand:
- * {@code java -cp <test classpath> io.forewarm.history.IngestBenchmark [n [batchSize]]}.
+ * 1,000,000) to a store with default options, then flushes: a DuckDB file, or a fresh schema of the PostgreSQL
+ * database {@code -Dhistory.url=jdbc:postgresql://...} names. Run by hand:
+ * {@code java -cp <test classpath> [-Dhistory.url=...] io.forewarm.history.IngestBenchmark [n [batchSize]]}.
  */
 final class IngestBenchmark {
 
@@ -30,8 +31,9 @@ final class IngestBenchmark {
                     r.ioWriteBytes(), r.netBytes(), r.exit(), r.limits(), r.limitRaised());
         }
         Path dir = Files.createTempDirectory("forewarm-ingest");
-        Path file = dir.resolve("ingest.duckdb");
-        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.file(file).withBatchSize(batch))) {
+        Backend.Place place = Backend.forBenchmark(dir);
+        System.out.println("store: " + place.describe());
+        try (HistoryStore store = place.open(place.durable().withBatchSize(batch))) {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
@@ -59,6 +61,7 @@ final class IngestBenchmark {
                 throw new IllegalStateException("rollups count " + total + " arrivals, expected " + n);
             }
         } finally {
+            place.close();
             try (var files = Files.list(dir)) {
                 files.forEach(p -> p.toFile().delete());
             }

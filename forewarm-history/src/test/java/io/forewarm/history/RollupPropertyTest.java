@@ -16,7 +16,7 @@ import static io.forewarm.history.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Rollups kept batch by batch equal the aggregates recomputed from the raw records. */
-class RollupPropertyTest {
+class RollupPropertyTest extends StoreContract {
 
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 42, 2026})
@@ -26,7 +26,7 @@ class RollupPropertyTest {
         long span = 40 * 60_000L;
         List<ExecutionRecord> all = new ArrayList<>();
         // small, uneven batches so most minutes are merged across several flushes
-        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.inMemory().withBatchSize(20 + rnd.nextInt(100)))) {
+        try (HistoryStore store = open(fresh().withBatchSize(20 + rnd.nextInt(100)))) {
             for (int i = 0; i < 2_000; i++) {
                 ExecutionRecord r = Fixtures.random(rnd, functions, span);
                 all.add(r);

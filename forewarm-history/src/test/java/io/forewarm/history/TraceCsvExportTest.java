@@ -10,11 +10,11 @@ import java.io.StringWriter;
 import static io.forewarm.history.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
-class TraceCsvExportTest {
+class TraceCsvExportTest extends StoreContract {
 
     @Test
     void exportWritesTheSimulatorsGenericTraceColumnsFirstInArrivalOrder() {
-        try (HistoryStore store = DuckDbHistoryStore.open(HistoryOptions.inMemory())) {
+        try (HistoryStore store = open(fresh())) {
             store.append(new ExecutionRecord("thumb", T0.plusMillis(1500), 4, true, 300, 120, 80, 96L << 20, 10, 20,
                     -1, ExitKind.OK, new ResourceVector(0.5, 256L << 20, 0, 0, 0), false));
             store.append(new ExecutionRecord("a,b", T0, 0, false, 0, 7, -1, -1, -1, -1, -1, ExitKind.OOM,

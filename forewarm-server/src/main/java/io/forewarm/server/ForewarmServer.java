@@ -4,6 +4,7 @@ import io.forewarm.engine.EngineStatus;
 import io.forewarm.engine.Orchestrator;
 import io.forewarm.history.DuckDbHistoryStore;
 import io.forewarm.history.HistoryStore;
+import io.forewarm.history.PostgresHistoryStore;
 import io.forewarm.sandbox.SandboxFactories;
 import io.forewarm.sandbox.SandboxFactory;
 import io.helidon.webserver.WebServer;
@@ -162,7 +163,11 @@ public final class ForewarmServer implements AutoCloseable {
         }
     }
 
+    /** The PostgreSQL store when {@code history.url} is set, else the DuckDB file (or memory). */
     private static HistoryStore openHistory(ServerConfig config) {
+        if (config.historyDatabase() != null) {
+            return PostgresHistoryStore.open(config.historyDatabase(), config.historyOptions());
+        }
         if (config.historyFile() != null && config.historyFile().toAbsolutePath().getParent() != null) {
             try {
                 Files.createDirectories(config.historyFile().toAbsolutePath().getParent());

@@ -3,6 +3,7 @@ package io.forewarm.server;
 import io.forewarm.core.ResourceVector;
 import io.forewarm.engine.EngineConfig;
 import io.forewarm.history.HistoryOptions;
+import io.forewarm.history.PostgresTarget;
 import io.forewarm.predict.Policies;
 import io.forewarm.sandbox.SandboxConfig;
 
@@ -45,14 +46,15 @@ import java.util.function.Function;
  * @param cgroupParent    the cgroup under which sandboxes get theirs
  * @param scratch         where sandboxes get their scratch directories
  * @param namespaces      whether workers get their own namespaces where privileged
- * @param historyFile     the DuckDB history file (null: in memory)
+ * @param historyFile     the DuckDB history file (null: in memory); unused when {@code historyDatabase} is set
+ * @param historyDatabase the PostgreSQL database that holds history instead of DuckDB (null: DuckDB)
  * @param functionsFile   where deployed functions are kept across restarts (null: nowhere)
  * @param signalsFile     where registered signals are kept across restarts (null: nowhere)
  */
 public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
                            long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
                            Duration retrainInterval, Duration retrainHistory, String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
-                           boolean namespaces, Path historyFile, Path functionsFile,
+                           boolean namespaces, Path historyFile, PostgresTarget historyDatabase, Path functionsFile,
                            Path signalsFile) {
 
     /**
@@ -109,7 +111,18 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     private static final Key<Boolean> NAMESPACES = new Key<>("sandbox.namespaces", "true", Parse::bool,
             "give workers their own namespaces where privileged");
     private static final Key<Path> HISTORY_FILE = new Key<>("history.file", ".forewarm/history.duckdb",
-            v -> v.equals("memory") ? null : Path.of(v), "DuckDB file of execution records (memory: none)");
+            v -> v.equals("memory") ? null : Path.of(v),
+            "DuckDB file of execution records (memory: keep none); unused when history.url is set");
+    private static final Key<String> HISTORY_URL = new Key<>("history.url", "", Parse::postgresUrl,
+            "PostgreSQL database of execution records instead of DuckDB, jdbc:postgresql://host[:port]/database"
+                    + " (empty: DuckDB)");
+    private static final Key<String> HISTORY_USER = new Key<>("history.user", "", v -> v,
+            "role history.url logs in as (empty: the URL's user parameter or the driver's default)");
+    private static final Key<String> HISTORY_PASSWORD = new Key<>("history.password", "", v -> v,
+            "its password, best given as FOREWARM_HISTORY_PASSWORD (empty: none, or the URL's)");
+    private static final Key<String> HISTORY_SCHEMA = new Key<>("history.schema", PostgresTarget.DEFAULT_SCHEMA,
+            PostgresTarget::requireSchemaName,
+            "schema of the history tables in history.url, created when missing; one server per schema");
     private static final Key<Path> FUNCTIONS_FILE = new Key<>("history.functions-file", ".forewarm/functions.json",
             v -> v.equals("none") ? null : Path.of(v),
             "deployed functions, redeployed at start (none: forgotten at stop)");
@@ -120,7 +133,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     /** Every key, in file order, with its default. */
     public static final List<Key<?>> KEYS = List.of(HOST, PORT, TOKEN, MAX_PAYLOAD, ASYNC_RESULTS, CPU, MEMORY,
             QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, RETRAIN_INTERVAL, RETRAIN_HISTORY, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
-            HISTORY_FILE, FUNCTIONS_FILE, SIGNALS_FILE);
+            HISTORY_FILE, HISTORY_URL, HISTORY_USER, HISTORY_PASSWORD, HISTORY_SCHEMA, FUNCTIONS_FILE, SIGNALS_FILE);
 
     private static final Map<String, Key<?>> BY_NAME = index();
 
@@ -188,7 +201,7 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         return new ServerConfig(r.get(HOST), r.get(PORT), r.get(TOKEN), r.get(MAX_PAYLOAD), r.get(ASYNC_RESULTS),
                 r.get(CPU), r.get(MEMORY), r.get(QUEUE_CAPACITY), r.get(QUEUE_DEADLINE), r.get(TICK),
                 r.get(RETRAIN_INTERVAL), r.get(RETRAIN_HISTORY), r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
-                r.get(HISTORY_FILE), r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
+                r.get(HISTORY_FILE), historyDatabase(r), r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */
@@ -204,14 +217,14 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
     public ServerConfig withPort(int p) {
         return new ServerConfig(host, p, token, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
                 queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
-                namespaces, historyFile, functionsFile, signalsFile);
+                namespaces, historyFile, historyDatabase, functionsFile, signalsFile);
     }
 
     /** This configuration with another token. */
     public ServerConfig withToken(String t) {
         return new ServerConfig(host, port, t, maxPayloadBytes, asyncResults, cpu, memoryBytes, queueCapacity,
                 queueDeadline, tick, retrainInterval, retrainHistory, defaultPolicy, backend, cgroupParent, scratch,
-                namespaces, historyFile, functionsFile, signalsFile);
+                namespaces, historyFile, historyDatabase, functionsFile, signalsFile);
     }
 
     /** The engine's configuration: this budget (or the machine's), queue and tick, engine defaults otherwise. */
@@ -230,9 +243,26 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 .withNamespaces(namespaces, SandboxConfig.defaults().isolateNetwork());
     }
 
-    /** How the history store is opened. */
+    /** How the history store is opened: batching and retention, and the DuckDB file unless PostgreSQL holds it. */
     public HistoryOptions historyOptions() {
-        return historyFile == null ? HistoryOptions.inMemory() : HistoryOptions.file(historyFile);
+        return historyFile == null || historyDatabase != null ? HistoryOptions.inMemory()
+                : HistoryOptions.file(historyFile);
+    }
+
+    /** Where history lives, for messages: the DuckDB file, "in memory", or the PostgreSQL URL and schema. */
+    public String historyWhere() {
+        if (historyDatabase != null) {
+            return historyDatabase.toString();
+        }
+        return historyFile == null ? "in memory" : historyFile.toString();
+    }
+
+    private static PostgresTarget historyDatabase(Values r) {
+        // Every key is read, so a bad schema fails even while history.url is empty.
+        PostgresTarget target = new PostgresTarget("jdbc:postgresql:", r.get(HISTORY_USER), r.get(HISTORY_PASSWORD),
+                r.get(HISTORY_SCHEMA));
+        String url = r.get(HISTORY_URL);
+        return url.isEmpty() ? null : new PostgresTarget(url, target.user(), target.password(), target.schema());
     }
 
     private static Map<String, Key<?>> index() {
@@ -282,6 +312,10 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
                 throw new IllegalArgumentException("must be " + Units.duration(min) + " to " + Units.duration(max));
             }
             return d;
+        }
+
+        static String postgresUrl(String v) {
+            return v.isEmpty() ? v : PostgresTarget.of(v).url(); // fails saying which prefix it expected
         }
 
         static String host(String v) {

@@ -71,12 +71,27 @@ class ServerConfigTest {
         "engine.default-policy|psychic|unknown policy",
         "sandbox.backend|docker|expected auto, cgroup-v2",
         "sandbox.scratch|relative/dir|absolute",
-        "sandbox.namespaces|yes|true or false"})
+        "sandbox.namespaces|yes|true or false",
+        "history.url|jdbc:mysql://db/forewarm|must start with jdbc:postgresql:",
+        "history.schema|Forewarm-1|lower-case letters"})
     void aBadValueFailsNamingKeyValueAndSource(String key, String value, String why) {
         assertThatThrownBy(() -> ServerConfig.load(null, Map.of(), Map.of(key, value)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'" + key + "'").hasMessageContaining("'" + value + "'")
                 .hasMessageContaining("command line").hasMessageContaining(why);
+    }
+
+    @Test
+    void aHistoryUrlPutsHistoryInPostgresqlWithTheLoginAndSchemaGiven() {
+        assertThat(ServerConfig.defaults().historyDatabase()).as("DuckDB by default").isNull();
+        ServerConfig c = ServerConfig.load(null, Map.of("FOREWARM_HISTORY_PASSWORD", "s3cret"),
+                Map.of("history.url", "jdbc:postgresql://db.internal:5433/fleet", "history.user", "forewarm",
+                        "history.schema", "eu_west"));
+        assertThat(c.historyDatabase()).isEqualTo(new io.forewarm.history.PostgresTarget(
+                "jdbc:postgresql://db.internal:5433/fleet", "forewarm", "s3cret", "eu_west"));
+        assertThat(c.historyOptions().file()).as("no DuckDB file beside it").isNull();
+        assertThat(c.historyWhere()).isEqualTo("jdbc:postgresql://db.internal:5433/fleet schema eu_west")
+                .doesNotContain("s3cret");
     }
 
     @Test
