@@ -1,0 +1,225 @@
+package io.forewarm.predict.policy;
+
+import io.forewarm.core.Window;
+import io.forewarm.predict.Policy;
+import io.forewarm.predict.PolicyProvider;
+import io.forewarm.predict.UnitPolicy;
+import io.forewarm.predict.UnitProfile;
+
+import java.util.Arrays;
+
+/**
+ * An application's events split into ticks and the rest: an application often runs a timer next to
+ * functions called at random (Shahrad et al., "Serverless in the Wild", USENIX ATC 2020, Section 3), and one
+ * idle-time sample for both mixes the timer's short gaps with the background's long ones. Here the minutes of
+ * the hour that have an event in at least {@code threshold} of recent hours ({@link PhaseShares}) are ticks;
+ * the idle times between the other events (the background) form a sample of their own. After an event d
+ * minutes before the next tick, the next event comes at the background's next call or at the tick, whichever
+ * is first, so the window is the one that costs least ({@link IdleWindows#cheapest}, the priced window of
+ * {@link Tradeoff}) over the background's idle times cut off at d: a short pre-warm for the tick when the
+ * background is rare, a keep-alive up to the tick when it is likely to call before. With no tick it is
+ * {@link Tradeoff} fitted to all idle times. A missed tick costs a cold start.
+ *
+ * <p>Events are classified by the shares learned before them, so a new timer's ticks count as background
+ * until its minutes stand out; a busy application whose every minute reaches the threshold is all ticks, and
+ * loads for the next minute.
+ */
+public final class Split implements Policy {
+
+    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.8]}. */
+    public static final PolicyProvider PROVIDER = PolicyProvider.of("split", "cold",
+            "ticks (minutes of the hour active in most hours) apart from the rest: the priced window over the"
+            + " other events' idle times, cut off at the next tick (split:cold=2 GB-minutes per cold start,"
+            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.8)",
+            spec -> new Split(spec.text(), spec.number("cold", 2, 0, 1e9), spec.whole("history", 64, 4, 1024),
+                    spec.whole("min", 4, 1, 1024), spec.number("tail", 240, 1, 10_080),
+                    spec.whole("prior", 1, 0, 64), spec.number("margin", 0, 0, 1),
+                    spec.number("rent", 0, 0, 1000), spec.whole("cycle", 60, 2, 1440),
+                    spec.number("alpha", 0.25, 0.001, 1), spec.number("threshold", 0.8, 0.01, 1)));
+
+    private static final long MINUTE = 60_000;
+
+    private final String spec;
+    private final double coldGbMinutes;
+    private final int history;
+    private final int min;
+    private final double tail;
+    private final int prior;
+    private final double margin;
+    private final double rent;
+    private final int cycle;
+    private final float alpha;
+    private final double threshold;
+
+    private Split(String spec, double coldGbMinutes, int history, int min, double tail, int prior, double margin,
+                  double rent, int cycle, double alpha, double threshold) {
+        this.spec = spec;
+        this.coldGbMinutes = coldGbMinutes;
+        this.history = history;
+        this.min = min;
+        this.tail = Math.ceil(tail);
+        this.prior = prior;
+        this.margin = margin;
+        this.rent = rent;
+        this.cycle = cycle;
+        this.alpha = (float) alpha;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public String spec() {
+        return spec;
+    }
+
+    @Override
+    public UnitPolicy newUnit(UnitProfile profile) {
+        double price = Tradeoff.priceInMinutes(coldGbMinutes, profile);
+        // As Tradeoff: with nothing known, keep the sandbox rent x as long as a cold start is worth (ski rental).
+        double startMinutes = rent > 0 ? Math.min(tail, Math.ceil(rent * price)) : tail;
+        return new Unit(profile.id(), price, Window.ofMinutes(0, (long) startMinutes));
+    }
+
+    /**
+     * The window that costs least at {@code price} over the idle times {@code its} (with {@code prior} pseudo
+     * idle times of {@code tail} minutes) cut off by the next ticks: {@code n} ticks {@code at} minutes ahead
+     * (ascending), each coming with probability {@code share}. A background idle time x is the idle time
+     * when no tick before it comes; otherwise the first tick that comes is.
+     */
+    static Window cheapestBefore(double[] its, int prior, double tail, int[] at, float[] share, int n,
+                                 double price) {
+        int samples = its.length + prior;
+        long[] keys = new long[samples * (n + 1)]; // value in the high bits, index into weight in the low
+        double[] weight = new double[keys.length];
+        int points = 0;
+        for (int i = 0; i < samples; i++) {
+            double x = i < its.length ? its[i] : tail;
+            double left = 1; // the chance that no tick came before the one looked at
+            for (int k = 0; k < n && at[k] < x && left >= 1e-3; k++) {
+                weight[points] = left * share[k];
+                keys[points] = ((long) at[k] << 32) | points;
+                points++;
+                left *= 1 - share[k];
+            }
+            weight[points] = left;
+            keys[points] = ((long) x << 32) | points;
+            points++;
+        }
+        Arrays.sort(keys, 0, points);
+        double[] values = new double[points];
+        double[] weights = new double[points];
+        int u = 0;
+        for (int i = 0; i < points; i++) {
+            long value = keys[i] >>> 32;
+            double w = weight[(int) keys[i]];
+            if (u > 0 && values[u - 1] == value) {
+                weights[u - 1] += w;
+            } else {
+                values[u] = value;
+                weights[u++] = w;
+            }
+        }
+        return IdleWindows.cheapest(values, weights, u, price);
+    }
+
+    /** One unit's tick shares, its background idle times and the window last fitted to them. */
+    private final class Unit implements UnitPolicy {
+        private final String id;
+        private final double price;
+        private final Window start;
+        private final PhaseShares ticks = new PhaseShares(cycle, alpha);
+        private final IdleTimeSeries background = new IdleTimeSeries(history);
+        private long last = Long.MIN_VALUE;
+        private long lastMinute = Long.MIN_VALUE;
+        private long lastBackground = Long.MIN_VALUE;
+        private int arrivals;
+        /** The per-minute window of the last event, and the one issued for its last call. */
+        private Window perMinute;
+        private Window window;
+
+        Unit(String id, double price, Window start) {
+            this.id = id;
+            this.price = price;
+            this.start = start;
+        }
+
+        @Override
+        public Window onArrival(long now) {
+            long minute = Math.floorDiv(now, MINUTE);
+            if (arrivals > 0) {
+                UnitPolicy.requireInOrder("split", id, last, now);
+            }
+            if (arrivals == 0 || minute != lastMinute) { // more calls in one minute are one event (paper model)
+                // Classified by what was learned before it: a tick is an event on a minute that is usually active.
+                boolean tick = ticks.at(minute) >= threshold;
+                ticks.fold(minute);
+                if (!tick) {
+                    if (lastBackground != Long.MIN_VALUE) {
+                        background.add(minute - lastBackground);
+                    }
+                    lastBackground = minute;
+                }
+                arrivals++;
+                lastMinute = minute;
+                perMinute = windowFor(minute);
+            }
+            last = now;
+            window = IdleWindows.onClock(perMinute, now);
+            return window;
+        }
+
+        /** Minutes from {@code minute} to the next tick within one cycle, or 0 if no minute is one. */
+        private int nextTick(long minute) {
+            for (int d = 1; d <= cycle; d++) {
+                if (ticks.at(minute + d) >= threshold) {
+                    return d;
+                }
+            }
+            return 0;
+        }
+
+        /** The window after an event in {@code minute}, over the background and the ticks of the next cycle. */
+        private Window windowFor(long minute) {
+            int[] at = new int[cycle];
+            float[] share = new float[cycle];
+            int n = 0;
+            for (int d = 1; d <= cycle; d++) {
+                float s = ticks.at(minute + d);
+                if (s >= threshold) {
+                    at[n] = d;
+                    share[n++] = s;
+                }
+            }
+            if (n == 0 && background.size() < min) {
+                return start;
+            }
+            double[] its = background.size() < min ? new double[0] : background.toArray();
+            return IdleWindows.widen(cheapestBefore(its, prior, tail, at, share, n, price), margin);
+        }
+
+        @Override
+        public String explain() {
+            int tick = arrivals == 0 ? 0 : nextTick(lastMinute);
+            return (tick == 0 ? "no tick within the hour" : "next tick in " + tick + " min") + "; "
+                    + background.size() + " background idle times";
+        }
+
+        @Override
+        public void verify() {
+            if ((window == null) != (arrivals == 0)) {
+                throw new IllegalStateException("split policy, unit " + id + ": window " + window + " after "
+                        + arrivals + " arrivals");
+            }
+            if (background.added() >= Math.max(arrivals, 1)) {
+                throw new IllegalStateException("split policy, unit " + id + ": " + background.added()
+                        + " background idle times for " + arrivals + " events");
+            }
+        }
+
+        @Override
+        public long stateBytes() {
+            // Windows are records of two longs; the start window is shared by the policy's units.
+            return HeapBytes.object(6, 1, 3, 0) + ticks.heapBytes() + background.heapBytes()
+                    + 2 * HeapBytes.object(0, 0, 2, 0);
+        }
+    }
+}
