@@ -78,9 +78,14 @@ public final class Auto implements Policy {
                         signalLead);
             });
 
-    /** The default candidates: the priced idle-time window, timers and phases, time of day and week. */
+    /**
+     * The default candidates: the priced idle-time window, timers and phases, time of day and week, and the
+     * priced window over the events off an application's timer ticks (with a shorter memory, as its background
+     * sample follows the time of day).
+     */
     static String defaultModels(double cold, double rent, double margin) {
-        return "tradeoff:cold=" + cold + "/rent=" + rent + "/margin=" + margin + "+periodic:fallback=0+seasonal";
+        String priced = "cold=" + cold + "/rent=" + rent + "/margin=" + margin;
+        return "tradeoff:" + priced + "+periodic:fallback=0+seasonal+split:" + priced;
     }
 
     private final String spec;

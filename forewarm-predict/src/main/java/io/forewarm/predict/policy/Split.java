@@ -26,16 +26,17 @@ import java.util.Arrays;
  */
 public final class Split implements Policy {
 
-    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.8]}. */
+    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.6,halflife=1440]}. */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("split", "cold",
             "ticks (minutes of the hour active in most hours) apart from the rest: the priced window over the"
             + " other events' idle times, cut off at the next tick (split:cold=2 GB-minutes per cold start,"
-            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.8)",
+            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.25,threshold=0.6,halflife=1440 minutes, 0: no fading)",
             spec -> new Split(spec.text(), spec.number("cold", 2, 0, 1e9), spec.whole("history", 64, 4, 1024),
                     spec.whole("min", 4, 1, 1024), spec.number("tail", 240, 1, 10_080),
                     spec.whole("prior", 1, 0, 64), spec.number("margin", 0, 0, 1),
                     spec.number("rent", 0, 0, 1000), spec.whole("cycle", 60, 2, 1440),
-                    spec.number("alpha", 0.25, 0.001, 1), spec.number("threshold", 0.8, 0.01, 1)));
+                    spec.number("alpha", 0.25, 0.001, 1), spec.number("threshold", 0.6, 0.01, 1),
+                    spec.number("halflife", 1440, 0, 1e6)));
 
     private static final long MINUTE = 60_000;
 
@@ -50,9 +51,11 @@ public final class Split implements Policy {
     private final int cycle;
     private final float alpha;
     private final double threshold;
+    private final double halfLife;
 
     private Split(String spec, double coldGbMinutes, int history, int min, double tail, int prior, double margin,
-                  double rent, int cycle, double alpha, double threshold) {
+                  double rent, int cycle, double alpha, double threshold, double halfLife) {
+        this.halfLife = halfLife;
         this.spec = spec;
         this.coldGbMinutes = coldGbMinutes;
         this.history = history;
@@ -80,20 +83,21 @@ public final class Split implements Policy {
     }
 
     /**
-     * The window that costs least at {@code price} over the idle times {@code its} (with {@code prior} pseudo
-     * idle times of {@code tail} minutes) cut off by the next ticks: {@code n} ticks {@code at} minutes ahead
+     * The window that costs least at {@code price} over the idle times {@code its}, each of the given weight
+     * (with {@code prior} pseudo idle times of {@code tail} minutes, of weight 1) cut off by the next ticks: {@code n} ticks {@code at} minutes ahead
      * (ascending), each coming with probability {@code share}. A background idle time x is the idle time
      * when no tick before it comes; otherwise the first tick that comes is.
      */
-    static Window cheapestBefore(double[] its, int prior, double tail, int[] at, float[] share, int n,
-                                 double price) {
+    static Window cheapestBefore(double[] its, double[] weights, int prior, double tail, int[] at, float[] share,
+                                 int n, double price) {
         int samples = its.length + prior;
         long[] keys = new long[samples * (n + 1)]; // value in the high bits, index into weight in the low
         double[] weight = new double[keys.length];
         int points = 0;
         for (int i = 0; i < samples; i++) {
             double x = i < its.length ? its[i] : tail;
-            double left = 1; // the chance that no tick came before the one looked at
+            // The idle time's weight times the chance that no tick came before the one looked at.
+            double left = i < its.length ? weights[i] : 1;
             for (int k = 0; k < n && at[k] < x && left >= 1e-3; k++) {
                 weight[points] = left * share[k];
                 keys[points] = ((long) at[k] << 32) | points;
@@ -106,19 +110,19 @@ public final class Split implements Policy {
         }
         Arrays.sort(keys, 0, points);
         double[] values = new double[points];
-        double[] weights = new double[points];
+        double[] summed = new double[points];
         int u = 0;
         for (int i = 0; i < points; i++) {
             long value = keys[i] >>> 32;
             double w = weight[(int) keys[i]];
             if (u > 0 && values[u - 1] == value) {
-                weights[u - 1] += w;
+                summed[u - 1] += w;
             } else {
                 values[u] = value;
-                weights[u++] = w;
+                summed[u++] = w;
             }
         }
-        return IdleWindows.cheapest(values, weights, u, price);
+        return IdleWindows.cheapest(values, summed, u, price);
     }
 
     /** One unit's tick shares, its background idle times and the window last fitted to them. */
@@ -127,7 +131,10 @@ public final class Split implements Policy {
         private final double price;
         private final Window start;
         private final PhaseShares ticks = new PhaseShares(cycle, alpha);
-        private final IdleTimeSeries background = new IdleTimeSeries(history);
+        /** The last background idle times, in minutes, and the minute each ended in (a ring). */
+        private final float[] background = new float[history];
+        private final int[] ended = new int[history];
+        private int added;
         private long last = Long.MIN_VALUE;
         private long lastMinute = Long.MIN_VALUE;
         private long lastBackground = Long.MIN_VALUE;
@@ -154,7 +161,9 @@ public final class Split implements Policy {
                 ticks.fold(minute);
                 if (!tick) {
                     if (lastBackground != Long.MIN_VALUE) {
-                        background.add(minute - lastBackground);
+                        background[added % history] = minute - lastBackground;
+                        ended[added % history] = (int) minute;
+                        added++;
                     }
                     lastBackground = minute;
                 }
@@ -189,18 +198,33 @@ public final class Split implements Policy {
                     share[n++] = s;
                 }
             }
-            if (n == 0 && background.size() < min) {
+            int held = Math.min(added, history);
+            if (n == 0 && held < min) {
                 return start;
             }
-            double[] its = background.size() < min ? new double[0] : background.toArray();
-            return IdleWindows.widen(cheapestBefore(its, prior, tail, at, share, n, price), margin);
+            // The background's next call comes x - e minutes from now for the idle times x longer than the e
+            // minutes since its last call (a renewal process): right after a tick, a burst that ended hours ago
+            // says little. An idle time's weight halves every half-life: the background's rate follows the time
+            // of day, and a sample taken while the ticks were still counted as background must fade.
+            long elapsed = lastBackground == Long.MIN_VALUE ? 0 : minute - lastBackground;
+            double[] its = new double[held < min ? 0 : held];
+            double[] weights = new double[its.length];
+            int kept = 0;
+            for (int i = 0; i < its.length; i++) {
+                if (background[i] > elapsed) {
+                    its[kept] = background[i] - elapsed;
+                    weights[kept++] = halfLife == 0 ? 1 : Math.pow(0.5, (minute - ended[i]) / halfLife);
+                }
+            }
+            its = Arrays.copyOf(its, kept);
+            return IdleWindows.widen(cheapestBefore(its, weights, prior, tail, at, share, n, price), margin);
         }
 
         @Override
         public String explain() {
             int tick = arrivals == 0 ? 0 : nextTick(lastMinute);
             return (tick == 0 ? "no tick within the hour" : "next tick in " + tick + " min") + "; "
-                    + background.size() + " background idle times";
+                    + Math.min(added, history) + " background idle times";
         }
 
         @Override
@@ -209,8 +233,8 @@ public final class Split implements Policy {
                 throw new IllegalStateException("split policy, unit " + id + ": window " + window + " after "
                         + arrivals + " arrivals");
             }
-            if (background.added() >= Math.max(arrivals, 1)) {
-                throw new IllegalStateException("split policy, unit " + id + ": " + background.added()
+            if (added >= Math.max(arrivals, 1)) {
+                throw new IllegalStateException("split policy, unit " + id + ": " + added
                         + " background idle times for " + arrivals + " events");
             }
         }
@@ -218,7 +242,7 @@ public final class Split implements Policy {
         @Override
         public long stateBytes() {
             // Windows are records of two longs; the start window is shared by the policy's units.
-            return HeapBytes.object(6, 1, 3, 0) + ticks.heapBytes() + background.heapBytes()
+            return HeapBytes.object(7, 2, 3, 0) + ticks.heapBytes() + HeapBytes.array(history, 4) * 2
                     + 2 * HeapBytes.object(0, 0, 2, 0);
         }
     }

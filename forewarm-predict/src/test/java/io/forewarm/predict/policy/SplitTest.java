@@ -53,14 +53,15 @@ class SplitTest {
     }
 
     @Test
-    void aTimerWithRareBackgroundGetsAPrewarmForItsNextTickOnly() {
-        // Background calls every 97 minutes, off the timer's minutes. After a day the timer's minutes have a share
-        // of 1 - 0.75^24 (one hit an hour at alpha 0.25), so its next tick all but surely comes: the background's
-        // idle times (97) are all cut off at the tick 15 minutes ahead, where a pre-warm costs nothing; loading
-        // earlier would waste minutes. (At this price the window reaches on to the tick after, in case this one
-        // is missed: that costs nothing when the tick comes, as its own window replaces this one.)
+    void aTimerWithRareBackgroundGetsAPrewarmForItsNextTick() {
+        // Background calls about every 100 minutes at random, off the timer's minutes. After a day the timer's
+        // minutes have a share of 1 - 0.75^24 (one hit an hour at alpha 0.25), so its next tick all but surely
+        // comes: the background's next call, x - e minutes away for its idle times x longer than the e minutes
+        // since its last call, mostly comes after the tick, so the sandbox is unloaded and pre-warmed for the tick
+        // (perhaps a little earlier, where the background's next call is likely), not kept alive.
+        Random rnd = new Random(3);
         List<Long> background = new ArrayList<>();
-        for (long m = 50; m < 24 * 60; m += 97) {
+        for (long m = 50; m < 24 * 60; m += 60 + rnd.nextInt(80)) {
             if ((m - 7) % 15 != 0) {
                 background.add(m);
             }
@@ -68,13 +69,35 @@ class SplitTest {
         long[] minutes = timerWith(24, background.stream().mapToLong(Long::longValue).toArray());
         UnitPolicy u = unit("split:cold=2,min=2");
         List<Window> w = feed(u, minutes);
-        assertThat(w.get(Arrays.binarySearch(minutes, 23 * 60 + 7))).isEqualTo(clockMinutes(15, 15));
-        // After the background call at 1,408 (= 23:28) the next tick is at 23:37, 9 minutes ahead.
-        assertThat(w.get(Arrays.binarySearch(minutes, 1408))).isEqualTo(clockMinutes(9, 15));
-        // Priced below 15 idle minutes (cold=1: 8), the tick after is not worth covering.
-        List<Window> cheap = feed(unit("split:cold=1,min=2"), minutes);
-        assertThat(cheap.get(Arrays.binarySearch(minutes, 23 * 60 + 7))).isEqualTo(clockMinutes(15, 0));
+        for (long tick = 20 * 60 + 7; tick < 24 * 60; tick += 15) {
+            Window after = w.get(Arrays.binarySearch(minutes, tick));
+            assertThat(after.prewarmMillis()).as("after %d", tick).isBetween(2 * MIN, 15 * MIN);
+            assertThat(after.isWarmAfter(15 * MIN)).as("after %d", tick).isTrue();
+        }
         assertThat(u.explain()).contains("next tick in 15 min");
+    }
+
+    @Test
+    void aBurstThatEndedLongAgoIsNotWaitedFor() {
+        // A timer at :07, :22, :37, :52 and bursts of calls in every minute for 10 minutes every 5 hours. Most
+        // background idle times are 1 minute, but right after a tick hours after a burst only the long ones
+        // (about 290 minutes) are longer than the time since the burst: a pre-warm for the next tick. Within a
+        // burst the next minute is kept.
+        List<Long> burst = new ArrayList<>();
+        for (long start = 30; start < 48 * 60; start += 300) {
+            for (long m = start; m < start + 10; m++) {
+                if ((m - 7) % 15 != 0) {
+                    burst.add(m);
+                }
+            }
+        }
+        long[] minutes = timerWith(48, burst.stream().mapToLong(Long::longValue).toArray());
+        List<Window> w = feed(unit("split:cold=2"), minutes);
+        // The last burst: 45:30..45:39 (minute 2730); at 47:07, 97 minutes after it, a tick.
+        assertThat(w.get(Arrays.binarySearch(minutes, 47 * 60 + 7)).prewarmMillis()).isEqualTo(15 * MIN);
+        Window inBurst = w.get(Arrays.binarySearch(minutes, 2730 + 3));
+        assertThat(inBurst.prewarmMillis()).isZero();
+        assertThat(inBurst.isWarmAfter(MIN)).isTrue();
     }
 
     @Test
@@ -103,15 +126,15 @@ class SplitTest {
         double[] its = {30, 30, 30};
         int[] at = {10};
         // s = 0.7, price 16: 4.8 for [10, 10] against 11.2 and 6; price 24: 7.2 against 16.8 and 6.
-        assertThat(Split.cheapestBefore(its, 0, 240, at, new float[] {0.7f}, 1, 16))
+        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.7f}, 1, 16))
                 .isEqualTo(Window.ofMinutes(10, 0));
-        assertThat(Split.cheapestBefore(its, 0, 240, at, new float[] {0.7f}, 1, 24))
+        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.7f}, 1, 24))
                 .isEqualTo(Window.ofMinutes(10, 20));
         // s = 0.3, price 16: [30, 30] costs 4.8, [10, 10] 11.2, [10, 30] 14.
-        assertThat(Split.cheapestBefore(its, 0, 240, at, new float[] {0.3f}, 1, 16))
+        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.3f}, 1, 16))
                 .isEqualTo(Window.ofMinutes(30, 0));
         // A tick that surely comes cuts every idle time off at 10.
-        assertThat(Split.cheapestBefore(its, 0, 240, at, new float[] {1f}, 1, 24))
+        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {1f}, 1, 24))
                 .isEqualTo(Window.ofMinutes(10, 0));
     }
 
@@ -119,9 +142,10 @@ class SplitTest {
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void withoutTicksItIsTradeoffFittedAfterEveryIdleTime(long seed) {
         // Idle times of 2 to 400 minutes at random never hit one minute of the hour in most hours: no ticks, so
-        // every event is background and the window is tradeoff's, refitted after every idle time.
+        // every event is background (none has passed since its last call) and, with no fading, the window is
+        // tradeoff's, refitted after every idle time.
         Random rnd = new Random(seed);
-        UnitPolicy split = unit("split:cold=8,rent=0.1,history=32");
+        UnitPolicy split = unit("split:cold=8,rent=0.1,history=32,halflife=0");
         UnitPolicy tradeoff = unit("tradeoff:cold=8,rent=0.1,history=32,refit=1");
         long t = rnd.nextInt(60) * MIN + rnd.nextInt(60_000);
         for (int i = 0; i < 300; i++) {
