@@ -141,11 +141,12 @@ class SplitTest {
     @ParameterizedTest
     @ValueSource(longs = {1, 2, 3, 4, 5})
     void withoutTicksItIsTradeoffFittedAfterEveryIdleTime(long seed) {
-        // Idle times of 2 to 400 minutes at random never hit one minute of the hour in most hours: no ticks, so
+        // Idle times of 2 to 400 minutes at random never hit one minute of the hour in most hours (at alpha 0.1 a
+        // minute needs nine hits in a row to reach the share 0.6): no ticks, so
         // every event is background (none has passed since its last call) and, with no fading, the window is
         // tradeoff's, refitted after every idle time.
         Random rnd = new Random(seed);
-        UnitPolicy split = unit("split:cold=8,rent=0.1,history=32,halflife=0");
+        UnitPolicy split = unit("split:cold=8,rent=0.1,history=32,halflife=0,alpha=0.1");
         UnitPolicy tradeoff = unit("tradeoff:cold=8,rent=0.1,history=32,refit=1");
         long t = rnd.nextInt(60) * MIN + rnd.nextInt(60_000);
         for (int i = 0; i < 300; i++) {
