@@ -26,16 +26,16 @@ import java.util.Arrays;
  */
 public final class Split implements Policy {
 
-    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.4,threshold=0.6,halflife=1440]}. */
+    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,halflife=1440]}. */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("split", "cold",
             "ticks (minutes of the hour active in most hours) apart from the rest: the priced window over the"
             + " other events' idle times, cut off at the next tick (split:cold=2 GB-minutes per cold start,"
-            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.4,threshold=0.6,halflife=1440 minutes, 0: no fading)",
+            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,halflife=1440 minutes, 0: no fading)",
             spec -> new Split(spec.text(), spec.number("cold", 2, 0, 1e9), spec.whole("history", 64, 4, 1024),
                     spec.whole("min", 4, 1, 1024), spec.number("tail", 240, 1, 10_080),
                     spec.whole("prior", 1, 0, 64), spec.number("margin", 0, 0, 1),
                     spec.number("rent", 0, 0, 1000), spec.whole("cycle", 60, 2, 1440),
-                    spec.number("alpha", 0.4, 0.001, 1), spec.number("threshold", 0.6, 0.01, 1),
+                    spec.number("alpha", 0.3, 0.001, 1), spec.number("threshold", 0.6, 0.01, 1),
                     spec.number("halflife", 1440, 0, 1e6)));
 
     private static final long MINUTE = 60_000;
