@@ -12,25 +12,34 @@ import java.util.Arrays;
  * An application's events split into ticks and the rest: an application often runs a timer next to
  * functions called at random (Shahrad et al., "Serverless in the Wild", USENIX ATC 2020, Section 3), and one
  * idle-time sample for both mixes the timer's short gaps with the background's long ones. Here the minutes of
- * the hour that have an event in at least {@code threshold} of recent hours ({@link PhaseShares}) are ticks;
- * the idle times between the other events (the background) form a sample of their own. After an event d
- * minutes before the next tick, the next event comes at the background's next call or at the tick, whichever
- * is first, so the window is the one that costs least ({@link IdleWindows#cheapest}, the priced window of
- * {@link Tradeoff}) over the background's idle times cut off at d: a short pre-warm for the tick when the
- * background is rare, a keep-alive up to the tick when it is likely to call before. With no tick it is
- * {@link Tradeoff} fitted to all idle times. A missed tick costs a cold start.
+ * the hour that had an event in at least {@code threshold} of recent hours ({@link PhaseShares}) are ticks; the
+ * idle times between the other events (the background) form a sample of their own. After an event, the next
+ * one is the background's next call or the first tick that comes, whichever is first: the background's next
+ * call is x - e minutes away for the sampled idle times x longer than the e minutes since its last call (the
+ * residual life of a renewal process, so a burst that ended hours ago is not waited for), and each tick ahead
+ * comes with the probability of its share. The window is the one that costs least over that ({@link
+ * IdleWindows#cheapest}, the priced window of {@link Tradeoff}): a short pre-warm for the tick when the
+ * background is unlikely to call first, a keep-alive up to the tick when it is likely to. Idle times fade
+ * with a {@code halflife} (minutes), as the background's rate follows the time of day and a sample taken
+ * before the ticks stood out must go. With no ticks and no fading it is {@link Tradeoff} refitted after every
+ * idle time.
  *
  * <p>Events are classified by the shares learned before them, so a new timer's ticks count as background
- * until its minutes stand out; a busy application whose every minute reaches the threshold is all ticks, and
- * loads for the next minute.
+ * until its minutes stand out (at {@code alpha=0.3}, after three hourly hits; one missed tick keeps a learned
+ * tick at 0.7, above the threshold); a busy application whose every minute reaches the threshold is all ticks,
+ * each weighted by its share.
  */
 public final class Split implements Policy {
 
-    /** {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,halflife=1440]}. */
+    /**
+     * {@code split[:cold=2,history=64,min=4,tail=240,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,
+     * halflife=1440]}.
+     */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("split", "cold",
             "ticks (minutes of the hour active in most hours) apart from the rest: the priced window over the"
             + " other events' idle times, cut off at the next tick (split:cold=2 GB-minutes per cold start,"
-            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,halflife=1440 minutes, 0: no fading)",
+            + "history=64,min=4,tail=240 minutes,prior=1,margin=0,rent=0,cycle=60,alpha=0.3,threshold=0.6,"
+            + "halflife=1440 minutes, 0: no fading)",
             spec -> new Split(spec.text(), spec.number("cold", 2, 0, 1e9), spec.whole("history", 64, 4, 1024),
                     spec.whole("min", 4, 1, 1024), spec.number("tail", 240, 1, 10_080),
                     spec.whole("prior", 1, 0, 64), spec.number("margin", 0, 0, 1),
@@ -84,9 +93,10 @@ public final class Split implements Policy {
 
     /**
      * The window that costs least at {@code price} over the idle times {@code its}, each of the given weight
-     * (with {@code prior} pseudo idle times of {@code tail} minutes, of weight 1) cut off by the next ticks: {@code n} ticks {@code at} minutes ahead
-     * (ascending), each coming with probability {@code share}. A background idle time x is the idle time
-     * when no tick before it comes; otherwise the first tick that comes is.
+     * (with {@code prior} pseudo idle times of {@code tail} minutes, of weight 1), cut off by the next ticks:
+     * {@code n} ticks {@code at} minutes ahead (ascending), each coming with probability {@code share}. A
+     * background idle time x is the idle time when no tick before it comes; otherwise the first tick that comes
+     * is.
      */
     static Window cheapestBefore(double[] its, double[] weights, int prior, double tail, int[] at, float[] share,
                                  int n, double price) {
