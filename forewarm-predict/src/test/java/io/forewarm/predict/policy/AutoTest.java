@@ -62,11 +62,11 @@ class AutoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3})
-    void stateStaysUnderFourKilobytesOnLongMixedHistories(long seed) {
+    @ValueSource(strings = {"1:auto", "2:auto", "3:auto", "1:auto:split=on", "2:auto:split=on"})
+    void stateStaysUnderFourKilobytesOnLongMixedHistories(String seedAndSpec) {
         // Two weeks of a unit that changes between busy, timer and rare behaviour: every table allocated.
-        Random rnd = new Random(seed);
-        Auto.Unit u = (Auto.Unit) Policies.create("auto").newUnit(UnitProfile.of("m", 512, 0));
+        Random rnd = new Random(Long.parseLong(seedAndSpec.substring(0, 1)));
+        Auto.Unit u = (Auto.Unit) Policies.create(seedAndSpec.substring(2)).newUnit(UnitProfile.of("m", 512, 0));
         long t = 0;
         while (t < 14 * 1440) {
             int mode = (int) (t / 1440 % 3);
