@@ -8,6 +8,7 @@ import io.forewarm.predict.policy.HybridHistogram;
 import io.forewarm.predict.policy.Oracle;
 import io.forewarm.predict.policy.Periodic;
 import io.forewarm.predict.policy.Seasonal;
+import io.forewarm.predict.policy.Split;
 import io.forewarm.predict.policy.Tradeoff;
 
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public final class Policies {
                 GreedyDual.PROVIDER,
                 Tradeoff.PROVIDER,
                 Periodic.PROVIDER,
+                Split.PROVIDER,
                 Seasonal.PROVIDER,
                 Chain.PROVIDER,
                 Auto.PROVIDER));

@@ -28,15 +28,19 @@ import java.util.Set;
  * probability q (independent of the past) is worth loading iff {@code q x price >= 1 - q} (it saves a cold
  * start with probability q and idles otherwise), so the window is the first run of such minutes. This policy
  * is given the generator's true rates from {@code patterns.csv}, which no real policy has: at each price
- * {@code cold} its cold starts and waste are the frontier a learning policy can only approach. The given specs
- * are replayed on the same applications for comparison. It also prints a looser bound for every application
- * together, which foresees the calls of the other functions as well ({@link #informedBound}). Run with {@code java -cp <test classpath>
+ * {@code cold} its cold starts and waste are the frontier a learning policy can only approach. It also prints a
+ * looser bound for every application together, which foresees the calls of the other functions as well ({@link
+ * #informedBound}). The given specs are replayed on every application; the bound and the specs are printed in
+ * total and per class (Poisson-only, mixed: Poisson functions with timers, chains, bursts or drift, and apps
+ * with no Poisson function). Run with {@code java -cp <test classpath>
  * io.forewarm.sim.KnownRateBound TRACE_DIR SCORE_FROM COLD[,COLD...] [SPEC...]}.
  */
 public final class KnownRateBound {
 
     private static final int DAY = 1440;
     private static final long MINUTE = 60_000;
+    /** The classes of applications the figures are split by. */
+    private static final String[] CLASSES = {"Poisson-only", "mixed", "no Poisson"};
 
     private KnownRateBound() {
     }
@@ -78,9 +82,10 @@ public final class KnownRateBound {
                 }
             }
         }
+        List<UnitTimeline> apps = Simulation.timelines(TraceFormats.open("azure2019", dir), Unit.APP, Progress.NONE);
         List<UnitTimeline> units = new ArrayList<>();
-        for (UnitTimeline u : Simulation.timelines(TraceFormats.open("azure2019", dir), Unit.APP, Progress.NONE)) {
-            if (rates.containsKey(u.id()) && !other.contains(u.id())) {
+        for (UnitTimeline u : apps) {
+            if (classOf(u.id(), rates, other) == 0) {
                 units.add(u);
             }
         }
@@ -96,18 +101,34 @@ public final class KnownRateBound {
             }
             System.out.printf(Locale.ROOT, "known rates, cold=%s: %d cold starts, %.1f GB-minutes%n", c, colds, waste);
         }
-        informedBound(dir, scoreFrom, rates, foreseen, args[2].split(","));
+        informedBound(dir, scoreFrom, rates, other, foreseen, apps, args[2].split(","));
         for (String spec : Arrays.asList(args).subList(3, args.length)) {
-            long colds = 0;
-            double waste = 0;
-            for (UnitTimeline u : units) {
+            long[] colds = new long[CLASSES.length];
+            double[] waste = new double[CLASSES.length];
+            for (UnitTimeline u : apps) {
                 UnitPolicy p = Policies.create(spec).newUnit(UnitProfile.of(u.id(), u.memoryMb(), 0));
                 PaperModel.UnitScore s = PaperModel.replay(u, p, scoreFrom);
-                colds += s.coldStarts();
-                waste += s.wastedMinutes() * u.memoryMb() / 1024;
+                int c = classOf(u.id(), rates, other);
+                colds[c] += s.coldStarts();
+                waste[c] += s.wastedMinutes() * u.memoryMb() / 1024;
             }
-            System.out.printf(Locale.ROOT, "%s: %d cold starts, %.1f GB-minutes%n", spec, colds, waste);
+            print(spec, colds, waste);
         }
+    }
+
+    /** 0: only Poisson functions; 1: Poisson functions and others (timers, chains, bursts, drift); 2: no Poisson. */
+    private static int classOf(String app, Map<String, List<Rate>> rates, Set<String> other) {
+        return !rates.containsKey(app) ? 2 : other.contains(app) ? 1 : 0;
+    }
+
+    /** Prints one line: the total over all applications, then each class's cold starts and GB-minutes. */
+    private static void print(String what, long[] colds, double[] waste) {
+        StringBuilder b = new StringBuilder(String.format(Locale.ROOT, "%s: %d cold starts, %.1f GB-minutes",
+                what, Arrays.stream(colds).sum(), Arrays.stream(waste).sum()));
+        for (int c = 0; c < CLASSES.length; c++) {
+            b.append(String.format(Locale.ROOT, "; %s %d / %.1f", CLASSES[c], colds[c], waste[c]));
+        }
+        System.out.println(b);
     }
 
     /**
@@ -118,8 +139,9 @@ public final class KnownRateBound {
      * {@code price x cold starts + wasted minutes} minute by minute. No real policy knows as much or is as free,
      * so at each price its cold starts and waste bound what any policy can reach on this trace.
      */
-    private static void informedBound(Path dir, int scoreFrom, Map<String, List<Rate>> rates, Set<String> foreseen,
-                                      String[] colds) throws IOException {
+    private static void informedBound(Path dir, int scoreFrom, Map<String, List<Rate>> rates, Set<String> other,
+                                      Set<String> foreseen, List<UnitTimeline> apps, String[] colds)
+            throws IOException {
         var trace = TraceFormats.open("azure2019", dir);
         Map<String, Set<Integer>> foreseenMinutes = new HashMap<>();
         trace.forEach((FunctionSeries s) -> {
@@ -131,15 +153,15 @@ public final class KnownRateBound {
                 }
             }
         });
-        List<UnitTimeline> apps = Simulation.timelines(trace, Unit.APP, Progress.NONE);
         for (String c : colds) {
             double cold = Double.parseDouble(c);
-            long coldStarts = 0;
-            double waste = 0;
+            long[] coldStarts = new long[CLASSES.length];
+            double[] waste = new double[CLASSES.length];
             for (UnitTimeline u : apps) {
                 double price = cold * 1024 / u.memoryMb();
                 List<Rate> poisson = rates.getOrDefault(u.id(), List.of());
                 Set<Integer> known = foreseenMinutes.getOrDefault(u.id(), Set.of());
+                int k = classOf(u.id(), rates, other);
                 long wasted = 0;
                 for (int m = Math.max(scoreFrom, u.firstMinute()); m < u.firstMinute() + u.minutes(); m++) {
                     boolean event = u.active(m);
@@ -153,15 +175,14 @@ public final class KnownRateBound {
                     double q = 1 - Math.exp(-lambda);
                     boolean loaded = q * price >= 1 - q;
                     if (event && !loaded) {
-                        coldStarts++;
+                        coldStarts[k]++;
                     } else if (!event && loaded) {
                         wasted++;
                     }
                 }
-                waste += wasted * u.memoryMb() / 1024;
+                waste[k] += wasted * u.memoryMb() / 1024;
             }
-            System.out.printf(Locale.ROOT, "informed bound, all %d applications, cold=%s: %d cold starts, %.1f"
-                    + " GB-minutes%n", apps.size(), c, coldStarts, waste);
+            print("informed bound, all " + apps.size() + " applications, cold=" + c, coldStarts, waste);
         }
     }
 

@@ -25,7 +25,8 @@ class PredictionRegressionTest {
 
     @Test
     void autoAgainstHybridOnTheExcerpt() throws Exception {
-        List<PolicyResult> r = run("hybrid", "oracle", "auto", "auto:cold=160", "auto:cold=88,margin=0.6");
+        List<PolicyResult> r = run("hybrid", "oracle", "auto", "auto:cold=160", "auto:cold=88,margin=0.6",
+                "auto:cold=160,split=on", "auto:cold=88,margin=0.6,split=on");
         PolicyResult hybrid = r.get(0);
         PolicyResult oracle = r.get(1);
         assertThat(hybrid.coldStarts()).isEqualTo(117);
@@ -53,5 +54,16 @@ class PredictionRegressionTest {
         assertThat((double) b.coldStarts())
                 .isLessThanOrEqualTo(hybrid.coldStarts() - 0.5 * (hybrid.coldStarts() - oracle.coldStarts()));
         assertThat(b.maxUnitStateBytes()).isLessThan(4096);
+
+        // With the split candidate (2026-11-30): (a) a little closer, 55.0% of hybrid's waste at 115 cold starts,
+        // and (b) still met by the same setting.
+        PolicyResult splitA = r.get(5);
+        assertThat(splitA.coldStarts()).isEqualTo(115);
+        assertThat(splitA.wastedGbMinutes()).isCloseTo(2278.8, within(0.1));
+        PolicyResult splitB = r.get(6);
+        assertThat(splitB.coldStarts()).isEqualTo(83);
+        assertThat(splitB.wastedGbMinutes()).isCloseTo(4033.2, within(0.1));
+        assertThat(splitB.wastedGbMinutes()).isLessThanOrEqualTo(hybrid.wastedGbMinutes());
+        assertThat(splitB.maxUnitStateBytes()).isLessThan(4096);
     }
 }

@@ -83,37 +83,52 @@ final class IdleWindows {
      */
     static Window cheapest(double[] its, int n, double price) {
         Arrays.sort(its, 0, n);
-        double[] prefix = new double[n + 1]; // prefix[i] = sum of its[0..i)
+        double[] values = new double[n];
+        double[] weights = new double[n];
+        int u = 0;
         for (int i = 0; i < n; i++) {
-            prefix[i + 1] = prefix[i] + its[i];
+            if (u > 0 && values[u - 1] == its[i]) {
+                weights[u - 1]++;
+            } else {
+                values[u] = its[i];
+                weights[u++] = 1;
+            }
+        }
+        return cheapest(values, weights, u, price);
+    }
+
+    /**
+     * The window that would have cost least over {@code u} distinct idle times {@code values} (whole minutes,
+     * at least 1, ascending), each seen {@code weights} times (a weight may be a fraction: a probability).
+     */
+    static Window cheapest(double[] values, double[] weights, int u, double price) {
+        double[] count = new double[u + 1]; // count[i]: the weight of values[0..i)
+        double[] sum = new double[u + 1]; // sum[i]: their weighted sum
+        for (int i = 0; i < u; i++) {
+            count[i + 1] = count[i] + weights[i];
+            sum[i + 1] = sum[i] + weights[i] * values[i];
         }
         // No window: every arrival cold, nothing wasted.
-        double best = price * n;
+        double best = price * count[u];
         long bestP = 0;
         long bestK = 0;
-        for (int e = 0; e < n; e++) {
-            if (e + 1 < n && its[e + 1] == its[e]) {
-                continue; // take the last of equal values: the window then covers all of them
-            }
-            double end = its[e];
-            int above = n - 1 - e; // idle times > end: cold, the whole window wasted
+        for (int e = 0; e < u; e++) {
+            double end = values[e];
+            double above = count[u] - count[e + 1]; // idle times > end: cold, the whole window wasted
             // Keep-alive K = end: warm up to end, wasting IT - 1 each, and end for the rest.
-            double keep = price * above + (prefix[e + 1] - (e + 1)) + end * above;
+            double keep = price * above + (sum[e + 1] - count[e + 1]) + end * above;
             if (keep < best) {
                 best = keep;
                 bestP = 0;
                 bestK = (long) end;
             }
-            // Pre-warm from P = its[s] to end: below P cold and nothing wasted, inside IT - P, above E - P + 1.
+            // Pre-warm from P = values[s] to end: below P cold and nothing wasted, inside IT - P, above E - P + 1.
             for (int s = 0; s <= e; s++) {
-                if (s > 0 && its[s - 1] == its[s]) {
-                    continue; // take the first of equal values
-                }
-                double start = its[s];
+                double start = values[s];
                 if (start < 2) {
                     continue; // P = 1 loads from the next minute: the keep-alive above covers it for less
                 }
-                double cost = price * (s + above) + (prefix[e + 1] - prefix[s]) - start * (e + 1 - s)
+                double cost = price * (count[s] + above) + (sum[e + 1] - sum[s]) - start * (count[e + 1] - count[s])
                         + (end - start + 1) * above;
                 if (cost < best) {
                     best = cost;
@@ -123,5 +138,15 @@ final class IdleWindows {
             }
         }
         return Window.ofMinutes(bestP, bestK);
+    }
+
+    /** {@code w} with {@code margin} (a fraction) taken off its start and added to its end, in whole minutes. */
+    static Window widen(Window w, double margin) {
+        if (margin == 0) {
+            return w;
+        }
+        long start = (long) Math.floor(w.prewarmMillis() / (double) MINUTE * (1 - margin));
+        long end = (long) Math.ceil(w.loadUntilMillis() / (double) MINUTE * (1 + margin));
+        return Window.ofMinutes(start, Math.max(0, end - start));
     }
 }

@@ -138,8 +138,7 @@ public final class Periodic implements Policy {
         private int arrivals;
         private Period period;
         private Window window;
-        private final float[] phase = cycle > 0 ? new float[cycle] : null;
-        private long lastMinute = Long.MIN_VALUE;
+        private final PhaseShares phase = cycle > 0 ? new PhaseShares(cycle, alpha) : null;
 
         Unit(String id, long coldStartMillis) {
             this.id = id;
@@ -154,8 +153,8 @@ public final class Periodic implements Policy {
             boolean newIdleTime = arrivals > 0 && now - last >= SAME_TICK_MILLIS;
             arrivals++;
             long minute = Math.floorDiv(now, MINUTE);
-            if (phase != null && minute != lastMinute) {
-                foldPhase(minute);
+            if (phase != null) {
+                phase.fold(minute);
             }
             if (arrivals > 1 && !newIdleTime) {
                 return window; // another call of the same tick
@@ -177,26 +176,12 @@ public final class Periodic implements Policy {
             return window;
         }
 
-        /** Folds the minutes since the last active one (idle) and {@code minute} (active) into the shares. */
-        private void foldPhase(long minute) {
-            if (lastMinute != Long.MIN_VALUE) {
-                // Two cycles of idle minutes are enough to fade every share; a longer gap changes nothing more.
-                for (long m = Math.max(lastMinute + 1, minute - 2L * cycle); m < minute; m++) {
-                    int s = (int) Math.floorMod(m, (long) cycle);
-                    phase[s] -= alpha * phase[s];
-                }
-            }
-            int s = (int) Math.floorMod(minute, (long) cycle);
-            phase[s] += alpha * (1 - phase[s]);
-            lastMinute = minute;
-        }
-
         /** The next run of minutes within one cycle whose share reaches the threshold, or null if none. */
         private Window nextActiveRun(long minute, long now) {
             int from = -1;
             int until = -1;
             for (int d = 1; d <= cycle; d++) {
-                boolean on = phase[(int) Math.floorMod(minute + d, (long) cycle)] >= threshold;
+                boolean on = phase.at(minute + d) >= threshold;
                 if (on && from < 0) {
                     from = d;
                 } else if (!on && from >= 0) {
@@ -237,8 +222,8 @@ public final class Periodic implements Policy {
 
         @Override
         public long stateBytes() {
-            return HeapBytes.object(5, 2, 3, 0) + HeapBytes.array(ring.length, 8)
-                    + (phase == null ? 0 : HeapBytes.array(phase.length, 4))
+            return HeapBytes.object(5, 2, 2, 0) + HeapBytes.array(ring.length, 8)
+                    + (phase == null ? 0 : phase.heapBytes())
                     + (period == null ? 0 : HeapBytes.object(0, 0, 2, 0)) + HeapBytes.object(0, 0, 2, 0);
         }
     }

@@ -171,7 +171,7 @@ public final class Tradeoff implements Policy {
             if (fitted[slot] == null || sinceFit[slot] >= refit) {
                 double[] sample = java.util.Arrays.copyOf(held, held.length + prior);
                 java.util.Arrays.fill(sample, held.length, sample.length, tail);
-                fitted[slot] = widen(IdleWindows.cheapest(sample, sample.length, price));
+                fitted[slot] = IdleWindows.widen(IdleWindows.cheapest(sample, sample.length, price), margin);
                 sinceFit[slot] = 0;
             }
             return fitted[slot];
@@ -180,16 +180,6 @@ public final class Tradeoff implements Policy {
         /** The bucket of the day (UTC) that {@code millis} falls in. */
         private int bucket(long millis) {
             return (int) (Math.floorMod(Math.floorDiv(millis, 60_000L), DAY_MINUTES) * buckets / DAY_MINUTES);
-        }
-
-        /** The window with {@code margin} taken off its start and added to its end, in whole minutes. */
-        private Window widen(Window w) {
-            if (margin == 0) {
-                return w;
-            }
-            long start = (long) Math.floor(w.prewarmMillis() / 60_000.0 * (1 - margin));
-            long end = (long) Math.ceil(w.loadUntilMillis() / 60_000.0 * (1 + margin));
-            return Window.ofMinutes(start, Math.max(0, end - start));
         }
 
         @Override

@@ -23,6 +23,8 @@ class AutoTest {
         Auto auto = (Auto) Policies.create("auto:cold=8,rent=0.5");
         assertThat(auto.candidates()).extracting(Policy::spec)
                 .containsExactly("tradeoff:cold=8.0,rent=0.5,margin=0.0", "periodic:fallback=0", "seasonal");
+        assertThat(((Auto) Policies.create("auto:cold=8,split=on")).candidates()).extracting(Policy::spec)
+                .endsWith("split:cold=8.0,rent=0.1,margin=0.0");
         Auto custom = (Auto) Policies.create("auto:models=fixed:5+periodic:cycle=0/fallback=1+hybrid");
         assertThat(custom.candidates()).extracting(Policy::spec)
                 .containsExactly("fixed:5", "periodic:cycle=0,fallback=1", "hybrid");
@@ -60,11 +62,11 @@ class AutoTest {
     }
 
     @ParameterizedTest
-    @ValueSource(longs = {1, 2, 3})
-    void stateStaysUnderFourKilobytesOnLongMixedHistories(long seed) {
+    @ValueSource(strings = {"1:auto", "2:auto", "3:auto", "1:auto:split=on", "2:auto:split=on"})
+    void stateStaysUnderFourKilobytesOnLongMixedHistories(String seedAndSpec) {
         // Two weeks of a unit that changes between busy, timer and rare behaviour: every table allocated.
-        Random rnd = new Random(seed);
-        Auto.Unit u = (Auto.Unit) Policies.create("auto").newUnit(UnitProfile.of("m", 512, 0));
+        Random rnd = new Random(Long.parseLong(seedAndSpec.substring(0, 1)));
+        Auto.Unit u = (Auto.Unit) Policies.create(seedAndSpec.substring(2)).newUnit(UnitProfile.of("m", 512, 0));
         long t = 0;
         while (t < 14 * 1440) {
             int mode = (int) (t / 1440 % 3);
