@@ -1,10 +1,11 @@
 """Test function for the engine tests: the command before ':' says what to do with the argument after it."""
-import fcntl
 import os
-import socket
-import struct
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # workloads.py lies beside this file
+from workloads import loopback, write_scratch  # noqa: E402
 
 _kept = []
 
@@ -29,44 +30,6 @@ def _frames_fd():
         if fd > 2 and os.readlink("/proc/self/fd/%d" % fd).startswith("pipe:"):
             return fd
     return 1
-
-
-def _loopback(n):
-    """Sends n bytes to itself over TCP on 127.0.0.1, first bringing lo up (a new network namespace has it down)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    ifreq = struct.pack("16sH22x", b"lo", 0)
-    flags = struct.unpack("16sH22x", fcntl.ioctl(s, 0x8913, ifreq))[1]  # SIOCGIFFLAGS
-    if not flags & 1:  # IFF_UP
-        fcntl.ioctl(s, 0x8914, struct.pack("16sH22x", b"lo", flags | 1))  # SIOCSIFFLAGS
-    s.close()
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    peer, _ = server.accept()
-    sender = threading.Thread(target=client.sendall, args=(b"\x03" * n,))
-    sender.start()
-    got = 0
-    while got < n:
-        got += len(peer.recv(1 << 16))
-    sender.join()
-    for sock in (client, peer, server):
-        sock.close()
-    return got
-
-
-def _write_scratch(name, mb):
-    """Writes up to mb MiB to a file in the scratch and keeps it; returns b"<MiB written> <ok or the error>"."""
-    written = 0
-    try:
-        with open(os.path.join(os.environ["FOREWARM_SCRATCH"], name), "wb") as f:
-            for _ in range(mb):
-                f.write(b"\x02" * (1 << 20))
-                f.flush()
-                written += 1
-    except OSError as e:
-        return ("%d %s" % (written, e.strerror)).encode()
-    return ("%d ok" % written).encode()
 
 
 def handle(data):
@@ -97,9 +60,9 @@ def handle(data):
     if cmd == b"error":
         raise ValueError(arg.decode())
     if cmd == b"scratch":  # fill the scratch with arg MiB and keep it: ENOSPC when over the disk limit
-        return _write_scratch("data.bin", int(arg))
+        return write_scratch("data.bin", int(arg))
     if cmd == b"loop":  # arg bytes over loopback, then a pause so the run is long enough to give a rate
-        sent = _loopback(int(arg))
+        sent = loopback(int(arg))
         time.sleep(0.05)
         return str(sent).encode()
     raise ValueError("unknown command %r" % cmd)

@@ -1,11 +1,12 @@
 """Test function for sandbox tests: the input names what to do, e.g. b"echo:hi", b"alloc:200"."""
-import fcntl
 import os
-import socket
-import struct
 import subprocess
+import sys
 import threading
 import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # workloads.py lies beside this file
+from workloads import loopback, write_scratch  # noqa: E402
 
 state = {}
 
@@ -16,44 +17,6 @@ def init(payload):
     if payload == b"hang":
         time.sleep(3600)
     state["init"] = payload
-
-
-def _loopback(n):
-    """Sends n bytes to itself over TCP on 127.0.0.1, first bringing lo up (a new network namespace has it down)."""
-    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-    ifreq = struct.pack("16sH22x", b"lo", 0)
-    flags = struct.unpack("16sH22x", fcntl.ioctl(s, 0x8913, ifreq))[1]  # SIOCGIFFLAGS
-    if not flags & 1:  # IFF_UP
-        fcntl.ioctl(s, 0x8914, struct.pack("16sH22x", b"lo", flags | 1))  # SIOCSIFFLAGS
-    s.close()
-    server = socket.socket()
-    server.bind(("127.0.0.1", 0))
-    server.listen(1)
-    client = socket.create_connection(server.getsockname())
-    peer, _ = server.accept()
-    sender = threading.Thread(target=client.sendall, args=(b"\x03" * n,))
-    sender.start()
-    got = 0
-    while got < n:
-        got += len(peer.recv(1 << 16))
-    sender.join()
-    for sock in (client, peer, server):
-        sock.close()
-    return got
-
-
-def _write_scratch(name, mb):
-    """Writes up to mb MiB to a file in the scratch and keeps it; returns b"<MiB written> <ok or the error>"."""
-    written = 0
-    try:
-        with open(os.path.join(os.environ["FOREWARM_SCRATCH"], name), "wb") as f:
-            for _ in range(mb):
-                f.write(b"\x02" * (1 << 20))
-                f.flush()
-                written += 1
-    except OSError as e:
-        return ("%d %s" % (written, e.strerror)).encode()
-    return ("%d ok" % written).encode()
 
 
 def handle(data):
@@ -119,7 +82,7 @@ def handle(data):
             os.remove(path)
         return ("%d ok" % written).encode()
     if cmd == b"keep":
-        return _write_scratch("keep.bin", int(arg))
+        return write_scratch("keep.bin", int(arg))
     if cmd == b"loop":
-        return str(_loopback(int(arg))).encode()
+        return str(loopback(int(arg))).encode()
     raise ValueError("unknown command %r" % cmd)

@@ -86,9 +86,7 @@ public final class Split implements Policy {
     @Override
     public UnitPolicy newUnit(UnitProfile profile) {
         double price = Tradeoff.priceInMinutes(coldGbMinutes, profile);
-        // As Tradeoff: with nothing known, keep the sandbox rent x as long as a cold start is worth (ski rental).
-        double startMinutes = rent > 0 ? Math.min(tail, Math.ceil(rent * price)) : tail;
-        return new Unit(profile.id(), price, Window.ofMinutes(0, (long) startMinutes));
+        return new Unit(profile.id(), price, Tradeoff.firstWindow(rent, price, tail));
     }
 
     /**

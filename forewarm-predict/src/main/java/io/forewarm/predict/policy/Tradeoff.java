@@ -85,9 +85,16 @@ public final class Tradeoff implements Policy {
     @Override
     public UnitPolicy newUnit(UnitProfile profile) {
         double price = priceInMinutes(coldGbMinutes, profile);
-        // Ski rental (Karlin et al. 1988): with nothing known, keep the sandbox as long as a cold start is worth.
-        double startMinutes = rent > 0 ? Math.min(tail, Math.ceil(rent * price)) : tail;
-        return new Unit(profile.id(), price, Window.ofMinutes(0, (long) startMinutes));
+        return new Unit(profile.id(), price, firstWindow(rent, price, tail));
+    }
+
+    /**
+     * The window of a unit nothing is known of yet. Ski rental (Karlin et al. 1988): keep the sandbox {@code rent}
+     * times as long as a cold start is worth ({@code price} idle minutes), at most {@code tail}; all of
+     * {@code tail} when {@code rent} is 0.
+     */
+    static Window firstWindow(double rent, double price, double tail) {
+        return Window.ofMinutes(0, (long) (rent > 0 ? Math.min(tail, Math.ceil(rent * price)) : tail));
     }
 
     /** A cold start's price in idle minutes of this unit's sandbox. */
