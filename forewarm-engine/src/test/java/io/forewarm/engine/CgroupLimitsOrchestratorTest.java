@@ -212,8 +212,9 @@ class CgroupLimitsOrchestratorTest {
                 assertThat(text(engine.invoke("net", bytes("loop:2000000")).output())).isEqualTo("2000000");
             }
             List<ExecutionRecord> recs = rig.recordsOf(engine, "net");
-            // every byte sent and received on lo (counted twice), plus TCP/IP headers and the handshake
-            assertThat(recs).allSatisfy(r -> assertThat(r.netBytes()).isBetween(4_000_000L, 4_200_000L));
+            // every byte sent and received on lo (counted twice), plus TCP/IP headers and the handshake: up to 10 %
+            // more, as the kernel may cut the stream into small segments (5.8 % seen under load)
+            assertThat(recs).allSatisfy(r -> assertThat(r.netBytes()).isBetween(4_000_000L, 4_400_000L));
             // The 90th percentile of three rates is the highest one's bucket edge (at most 8% above), plus 15%.
             double top = recs.stream().mapToDouble(r -> r.netBytes() * 1000.0 / r.runMillis()).max().orElseThrow();
             assertThat(engine.status().function("net").nextLimits().netBytesPerSecond())

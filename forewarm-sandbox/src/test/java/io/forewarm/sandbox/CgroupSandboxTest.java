@@ -303,7 +303,7 @@ class CgroupSandboxTest {
             assertThat(before).isGreaterThanOrEqualTo(0);
             assertThat(text(s.invoke(bytes("loop:1000000")).output())).isEqualTo("1000000");
             // every byte is sent and received on lo (counted twice), plus TCP/IP headers and the handshake
-            assertThat(s.usage().netBytes() - before).isBetween(2_000_000L, 2_100_000L);
+            assertThat(s.usage().netBytes() - before).isBetween(2_000_000L, 2_200_000L); // + headers, up to 10 %
         }
     }
 
