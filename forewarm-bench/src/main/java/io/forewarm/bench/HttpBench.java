@@ -31,7 +31,8 @@ import java.util.concurrent.CountDownLatch;
  * warms up, then measures; latencies are per request, from writing it to reading the whole response. A last
  * phase runs the same server on {@link InProcessEcho}, which prices everything but the worker round trip.
  *
- * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64] [sandboxes=connections]}.
+ * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64]
+ * [sandboxes=connections]}.
  */
 public final class HttpBench {
 

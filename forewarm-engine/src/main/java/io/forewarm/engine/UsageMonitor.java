@@ -28,14 +28,14 @@ import java.util.function.Consumer;
  *
  * <p>Reading a cgroup's counters costs a few file reads, so a run that left its sandbox usable is accounted on this
  * thread, off the request path: the caller gets its answer at once, and queues the run without waking this thread,
- * which takes what ended every {@link #DRAIN_MILLIS} ms (a wake-up per run cost more than the accounting). Runs of one sandbox are accounted in the order
- * they ended (one thread, first in first out) and each starts from the sample its predecessor ended with, so cpu
- * time is never counted twice. Each run starts by resetting the sandbox's memory peak, taking the peak it ends: that
- * is the peak of the run before, handed over. So when the next run on the sandbox has already started by the time a
- * run's turn comes (back-to-back load, this thread behind), the run waits and shares the read taken after that next
- * run: the group's cpu and io are split evenly, while each run's memory peak stays its own. The busier the host, the
- * fewer reads; a run followed by a pause is read alone. A run that broke its sandbox is read at once, before the
- * sandbox is closed.
+ * which takes what ended every {@link #DRAIN_MILLIS} ms (a wake-up per run cost more than the accounting). Runs of
+ * one sandbox are accounted in the order they ended (one thread, first in first out) and each starts from the sample
+ * its predecessor ended with, so cpu time is never counted twice. Each run starts by resetting the sandbox's memory
+ * peak, taking the peak it ends: that is the peak of the run before, handed over. So when the next run on the sandbox
+ * has already started by the time a run's turn comes (back-to-back load, this thread behind), the run waits and
+ * shares the read taken after that next run: the group's cpu and io are split evenly, while each run's memory peak
+ * stays its own. The busier the host, the fewer reads; a run followed by a pause is read alone. A run that broke its
+ * sandbox is read at once, before the sandbox is closed.
  */
 final class UsageMonitor implements AutoCloseable {
 

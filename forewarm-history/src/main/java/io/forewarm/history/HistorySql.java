@@ -40,7 +40,8 @@ final class HistorySql {
                 "CREATE INDEX IF NOT EXISTS executions_fn_arrival ON executions (fn, arrival, seq)",
                 "CREATE INDEX IF NOT EXISTS rollups_minute ON rollups (minute)",
                 // Covering: the arrival buckets read the index alone.
-                "CREATE INDEX IF NOT EXISTS rollups_sealed_fn_minute ON rollups_sealed (fn, minute) INCLUDE (invocations)",
+                "CREATE INDEX IF NOT EXISTS rollups_sealed_fn_minute ON rollups_sealed (fn, minute)"
+                        + " INCLUDE (invocations)",
             },
             // extract(epoch ...) is numeric since PostgreSQL 14, so the microseconds are exact.
             column -> "(extract(epoch FROM " + column + ") * 1000000)::bigint",
@@ -79,7 +80,8 @@ final class HistorySql {
     static final String FUNCTION_NAMES = "SELECT name FROM functions ORDER BY name";
     static final String FUNCTION_IDS = "SELECT name, id FROM functions";
     /** Retention may have deleted the newest rows, so the watermark also bounds the next sequence number. */
-    static final String NEXT_SEQ = "SELECT greatest(coalesce(max(seq) + 1, 0), (SELECT next_seq FROM rollup_watermark)) FROM executions";
+    static final String NEXT_SEQ = "SELECT greatest(coalesce(max(seq) + 1, 0), (SELECT next_seq FROM rollup_watermark))"
+            + " FROM executions";
 
     private static final String BOTH_ROLLUPS = """
         (SELECT * FROM rollups WHERE fn = ? AND minute >= ? AND minute < ?
@@ -94,7 +96,8 @@ final class HistorySql {
                sum(cpu_ms_sum), sum(errors)
         FROM """ + BOTH_ROLLUPS + " GROUP BY minute ORDER BY minute";
 
-    static final String SEAL_ROLLUPS = "INSERT INTO rollups_sealed SELECT * FROM rollups WHERE minute < ? ORDER BY fn, minute";
+    static final String SEAL_ROLLUPS = "INSERT INTO rollups_sealed SELECT * FROM rollups WHERE minute < ?"
+            + " ORDER BY fn, minute";
     /** Half of the largest bigint when nothing is hot, so that adding a day cannot overflow. */
     static final String OLDEST_HOT_MINUTE = "SELECT coalesce(min(minute), 4611686018427387903) FROM rollups";
     static final String DELETE_SEALED_FROM_HOT = "DELETE FROM rollups WHERE minute < ?";

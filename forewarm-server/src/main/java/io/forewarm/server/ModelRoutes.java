@@ -29,7 +29,8 @@ import static io.forewarm.server.Http.name;
  * Each function's model (which predictor, its parameters, keep-alive bounds) and its forecast: the window in
  * force, the plan it leads to, and the model's own account of why.
  */
-record ModelRoutes(Orchestrator engine, HistoryView history, Functions functions, Bodies bodies) implements HttpService {
+record ModelRoutes(Orchestrator engine, HistoryView history, Functions functions,
+        Bodies bodies) implements HttpService {
 
     @Override
     public void routing(HttpRules r) {

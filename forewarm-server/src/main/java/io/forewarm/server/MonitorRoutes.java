@@ -25,7 +25,8 @@ import static io.forewarm.server.Http.MAPPER;
 import static io.forewarm.server.Http.json;
 
 /** Monitoring: availability of resources, per-function stats, the history export and Prometheus metrics. */
-record MonitorRoutes(Orchestrator engine, HistoryStore history, Functions functions, Metrics metrics) implements HttpService {
+record MonitorRoutes(Orchestrator engine, HistoryStore history, Functions functions,
+        Metrics metrics) implements HttpService {
 
     @Override
     public void routing(HttpRules r) {

@@ -53,8 +53,9 @@ import java.util.function.Function;
  */
 public record ServerConfig(String host, int port, String token, long maxPayloadBytes, int asyncResults, double cpu,
                            long memoryBytes, int queueCapacity, Duration queueDeadline, Duration tick,
-                           Duration retrainInterval, Duration retrainHistory, String defaultPolicy, SandboxConfig.Backend backend, String cgroupParent, Path scratch,
-                           boolean namespaces, Path historyFile, PostgresTarget historyDatabase, Path functionsFile,
+                           Duration retrainInterval, Duration retrainHistory, String defaultPolicy,
+                           SandboxConfig.Backend backend, String cgroupParent, Path scratch, boolean namespaces,
+                           Path historyFile, PostgresTarget historyDatabase, Path functionsFile,
                            Path signalsFile) {
 
     /**
@@ -132,8 +133,9 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
 
     /** Every key, in file order, with its default. */
     public static final List<Key<?>> KEYS = List.of(HOST, PORT, TOKEN, MAX_PAYLOAD, ASYNC_RESULTS, CPU, MEMORY,
-            QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, RETRAIN_INTERVAL, RETRAIN_HISTORY, DEFAULT_POLICY, BACKEND, CGROUP_PARENT, SCRATCH, NAMESPACES,
-            HISTORY_FILE, HISTORY_URL, HISTORY_USER, HISTORY_PASSWORD, HISTORY_SCHEMA, FUNCTIONS_FILE, SIGNALS_FILE);
+            QUEUE_CAPACITY, QUEUE_DEADLINE, TICK, RETRAIN_INTERVAL, RETRAIN_HISTORY, DEFAULT_POLICY, BACKEND,
+            CGROUP_PARENT, SCRATCH, NAMESPACES, HISTORY_FILE, HISTORY_URL, HISTORY_USER, HISTORY_PASSWORD,
+            HISTORY_SCHEMA, FUNCTIONS_FILE, SIGNALS_FILE);
 
     private static final Map<String, Key<?>> BY_NAME = index();
 
@@ -200,8 +202,9 @@ public record ServerConfig(String host, int port, String token, long maxPayloadB
         Values r = new Values(values, source);
         return new ServerConfig(r.get(HOST), r.get(PORT), r.get(TOKEN), r.get(MAX_PAYLOAD), r.get(ASYNC_RESULTS),
                 r.get(CPU), r.get(MEMORY), r.get(QUEUE_CAPACITY), r.get(QUEUE_DEADLINE), r.get(TICK),
-                r.get(RETRAIN_INTERVAL), r.get(RETRAIN_HISTORY), r.get(DEFAULT_POLICY), r.get(BACKEND), r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES),
-                r.get(HISTORY_FILE), historyDatabase(r), r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
+                r.get(RETRAIN_INTERVAL), r.get(RETRAIN_HISTORY), r.get(DEFAULT_POLICY), r.get(BACKEND),
+                r.get(CGROUP_PARENT), r.get(SCRATCH), r.get(NAMESPACES), r.get(HISTORY_FILE), historyDatabase(r),
+                r.get(FUNCTIONS_FILE), r.get(SIGNALS_FILE));
     }
 
     /** Whether the server binds to a loopback address only, where no token is required. */

@@ -25,9 +25,9 @@ import java.util.Set;
 public final class SpecCodec {
 
     /** Every field a spec may carry. */
-    static final Set<String> FIELDS = Set.of("name", "kind", "argv", "env", "workingDirectory", "limits",
-            "minLimits", "maxLimits", "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload", "initText",
-            "policy", "version");
+    static final Set<String> FIELDS = Set.of("name", "kind", "argv", "env", "workingDirectory", "limits", "minLimits",
+            "maxLimits", "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload",
+            "initText", "policy", "version");
     private static final Set<String> LIMIT_FIELDS = Set.of("cpu", "memory", "disk", "io", "net");
 
     private SpecCodec() {

@@ -18,9 +18,9 @@ import java.util.Arrays;
  * means "loaded in the clock minutes t+P..t+P+K" for an arrival in minute t. {@link #onClock} turns it into
  * the millisecond window the fleet model and the engine apply from the arrival instant. Without that, an
  * arrival a few seconds into its minute pushes the window as many seconds late, and a timer whose calls
- * land anywhere in their minute misses the window its own idle times fitted (auto in the fleet model: up to
- * 52 cold starts in 4 hours on such a timer where hybrid had none; docs/benchmarks.md, "Fleet model"). At a whole minute, as in the paper model, it is the
- * same window, so results there do not change.
+ * land anywhere in their minute misses the window its own idle times fitted (auto in the fleet model: up to 52 cold
+ * starts in 4 hours on such a timer where hybrid had none; docs/benchmarks.md, "Fleet model"). At a whole minute, as
+ * in the paper model, it is the same window, so results there do not change.
  */
 final class IdleWindows {
 

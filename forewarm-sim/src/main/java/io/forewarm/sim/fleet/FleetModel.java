@@ -45,9 +45,9 @@ import java.util.SplittableRandom;
  *       instances to evict, and if even evicting every idle instance would not make room the invocation is
  *       {@code rejected} (counted as an event, not as a cold start).</li>
  *   <li>After each arrival the unit's policy returns its window. When an instance finishes, the planner is
- *       asked about that unit alone (so {@code none} releases at once); every
- *       {@link Simulation.Options#tickMillis()} it plans over the live units: those with instances or an open window. That set is kept
- *       incrementally, so a tick costs in proportion to what is loaded, not to the trace.</li>
+ *       asked about that unit alone (so {@code none} releases at once); every {@link Simulation.Options#tickMillis()}
+ *       it plans over the live units: those with instances or an open window. That set is kept incrementally, so a
+ *       tick costs in proportion to what is loaded, not to the trace.</li>
  * </ul>
  * Pre-warmed instances count as idle from the moment they start (their memory is held). Wasted memory is the
  * time instances spend idle times their memory, clipped to {@code [scoreFrom, end of horizon)}; instances
