@@ -14,16 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
+import static io.forewarm.predict.policy.Timelines.MIN;
+import static io.forewarm.predict.policy.Timelines.feed;
+import static io.forewarm.predict.policy.Timelines.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hand-worked timelines per model: the working is in the comments. Times are minutes unless said. */
 class ModelTimelinesTest {
-
-    private static final long MIN = 60_000;
-
-    private static UnitPolicy unit(String spec) {
-        return Policies.create(spec).newUnit(UnitProfile.of("u", 128, 0));
-    }
 
     /**
      * The window a per-minute model (tradeoff) issues for an arrival at a whole minute: loaded in the clock
@@ -31,16 +28,6 @@ class ModelTimelinesTest {
      */
     private static Window clockMinutes(long prewarm, long keepAlive) {
         return new Window(prewarm * MIN, (keepAlive + 1) * MIN - 1);
-    }
-
-    /** Feeds arrivals at the given minutes and returns the window after each. */
-    private static List<Window> feed(UnitPolicy u, long... minutes) {
-        List<Window> windows = new ArrayList<>();
-        for (long m : minutes) {
-            windows.add(u.onArrival(m * MIN));
-        }
-        u.verify();
-        return windows;
     }
 
     @Test

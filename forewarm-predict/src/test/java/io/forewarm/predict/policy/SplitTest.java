@@ -1,9 +1,7 @@
 package io.forewarm.predict.policy;
 
 import io.forewarm.core.Window;
-import io.forewarm.predict.Policies;
 import io.forewarm.predict.UnitPolicy;
-import io.forewarm.predict.UnitProfile;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -13,17 +11,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
+import static io.forewarm.predict.policy.Timelines.MIN;
+import static io.forewarm.predict.policy.Timelines.feed;
+import static io.forewarm.predict.policy.Timelines.unit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The split of an application's events into ticks and background, on timelines in minutes. */
 class SplitTest {
-
-    private static final long MIN = 60_000;
-
-    /** At 128 MB, cold=2 prices a cold start at 16 idle minutes. */
-    private static UnitPolicy unit(String spec) {
-        return Policies.create(spec).newUnit(UnitProfile.of("u", 128, 0));
-    }
 
     /** The window issued at a whole minute for the per-minute window (P, K): the clock minutes P..P+K. */
     private static Window clockMinutes(long prewarm, long keepAlive) {
@@ -41,15 +35,6 @@ class SplitTest {
             minutes.add(b);
         }
         return minutes.stream().mapToLong(Long::longValue).sorted().toArray();
-    }
-
-    private static List<Window> feed(UnitPolicy u, long... minutes) {
-        List<Window> windows = new ArrayList<>();
-        for (long m : minutes) {
-            windows.add(u.onArrival(m * MIN));
-        }
-        u.verify();
-        return windows;
     }
 
     @Test
