@@ -32,11 +32,14 @@ import java.util.regex.Pattern;
  * @param maxLimits        the most a right-sized sandbox gets, per dimension at least {@code limits}
  *                         (null: {@code limits}, so it is never sized above them); a dimension {@code limits}
  *                         leaves unlimited (0) is never sized and must be 0 in both bounds
+ * @param pipelineDepth    how many invocations one warm worker sandbox may hold at once, sent ahead and answered
+ *                         in order, before another sandbox is started (1: one at a time; worker functions only)
  */
 public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String, String> env,
                            Path workingDirectory, ResourceVector limits, int pidsLimit, Duration timeout,
                            Duration initTimeout, int maxConcurrency, Map<String, Path> warmupFiles,
-                           byte[] initPayload, ResourceVector minLimits, ResourceVector maxLimits) {
+                           byte[] initPayload, ResourceVector minLimits, ResourceVector maxLimits,
+                           int pipelineDepth) {
 
     /** How a function's process lives. */
     public enum Kind {
@@ -60,6 +63,9 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
             throw new IllegalArgumentException("kind: expected 'worker' or 'command' but was '" + s + "'");
         }
     }
+
+    /** The most invocations a worker sandbox may hold at once: enough to amortize a round trip, no more. */
+    public static final int MAX_PIPELINE_DEPTH = 64;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9\\-_.]{0,62}");
     private static final Pattern ENV_KEY = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -123,6 +129,14 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
         minLimits = minLimits == null ? limits : minLimits;
         maxLimits = maxLimits == null ? limits : maxLimits;
         requireBounds(where, limits, minLimits, maxLimits);
+        if (pipelineDepth < 1 || pipelineDepth > MAX_PIPELINE_DEPTH) {
+            throw new IllegalArgumentException(where + "pipelineDepth must be between 1 and " + MAX_PIPELINE_DEPTH
+                    + " but was " + pipelineDepth);
+        }
+        if (pipelineDepth > 1 && kind != Kind.WORKER) {
+            throw new IllegalArgumentException(where + "pipelineDepth applies to worker functions only (a command"
+                    + " runs one process per invocation) but was " + pipelineDepth + " for kind " + kind.label());
+        }
     }
 
     /** Whether the bounds leave right-sizing any room: some dimension may differ from {@code limits}. */
@@ -180,14 +194,14 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
                 && limits.equals(f.limits) && pidsLimit == f.pidsLimit && timeout.equals(f.timeout)
                 && initTimeout.equals(f.initTimeout) && maxConcurrency == f.maxConcurrency
                 && warmupFiles.equals(f.warmupFiles) && Arrays.equals(initPayload, f.initPayload)
-                && minLimits.equals(f.minLimits) && maxLimits.equals(f.maxLimits);
+                && minLimits.equals(f.minLimits) && maxLimits.equals(f.maxLimits) && pipelineDepth == f.pipelineDepth;
     }
 
     /** Hashes all fields, the init payload by content. */
     @Override
     public int hashCode() {
         return Objects.hash(name, kind, argv, env, workingDirectory, limits, pidsLimit, timeout, initTimeout,
-                maxConcurrency, warmupFiles, Arrays.hashCode(initPayload), minLimits, maxLimits);
+                maxConcurrency, warmupFiles, Arrays.hashCode(initPayload), minLimits, maxLimits, pipelineDepth);
     }
 
     /** A readable summary; the init payload is shown by size only. */
@@ -196,7 +210,8 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
         return "FunctionSpec[" + name + " " + kind.label() + " argv=" + argv + " limits=" + limits + " pids="
                 + pidsLimit + " timeout=" + timeout + " init=" + initTimeout + " max=" + maxConcurrency
                 + " warmup=" + warmupFiles.keySet() + " initPayload=" + initPayload.length + "B"
-                + (sizable() ? " sized " + minLimits + " .. " + maxLimits : "") + "]";
+                + (sizable() ? " sized " + minLimits + " .. " + maxLimits : "")
+                + (pipelineDepth > 1 ? " pipeline=" + pipelineDepth : "") + "]";
     }
 
     private static void requirePositive(String where, String field, Duration d) {
@@ -232,6 +247,7 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
         private byte[] initPayload = new byte[0];
         private ResourceVector minLimits;
         private ResourceVector maxLimits;
+        private int pipelineDepth = 1;
 
         private Builder(String name, Kind kind, List<String> argv) {
             this.name = name;
@@ -305,10 +321,16 @@ public record FunctionSpec(String name, Kind kind, List<String> argv, Map<String
             return this;
         }
 
+        /** Invocations one worker sandbox may hold at once, answered in order (default 1). */
+        public Builder pipelineDepth(int v) {
+            pipelineDepth = v;
+            return this;
+        }
+
         /** Validates and builds the spec. */
         public FunctionSpec build() {
             return new FunctionSpec(name, kind, argv, env, workingDirectory, limits, pidsLimit, timeout,
-                    initTimeout, maxConcurrency, warmupFiles, initPayload, minLimits, maxLimits);
+                    initTimeout, maxConcurrency, warmupFiles, initPayload, minLimits, maxLimits, pipelineDepth);
         }
     }
 }

@@ -102,12 +102,39 @@ final class FunctionPool {
                 best = s;
             }
         }
-        if (best != null && best.transition(Slot.State.WARM, Slot.State.BUSY)) {
+        if (best != null && best.hold(Slot.State.WARM)) {
             return best;
         }
         // Lost a race for the best one: take any.
         for (Slot s : slots) {
-            if (s.transition(Slot.State.WARM, Slot.State.BUSY)) {
+            if (s.hold(Slot.State.WARM)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Joins a busy sandbox whose pipeline has room (its spec's {@code pipelineDepth}), the one with the fewest
+     * invocations ahead first; null if the function does not pipeline or every busy sandbox is full.
+     */
+    Slot ride() {
+        int depth = spec.pipelineDepth();
+        if (depth == 1) {
+            return null;
+        }
+        Slot best = null;
+        for (Slot s : slots) {
+            int h = s.holders();
+            if (s.state() == Slot.State.BUSY && h >= 1 && h < depth && (best == null || h < best.holders())) {
+                best = s;
+            }
+        }
+        if (best != null && best.ride(depth)) {
+            return best;
+        }
+        for (Slot s : slots) { // lost a race for the best one: join any
+            if (s.ride(depth)) {
                 return s;
             }
         }
@@ -325,9 +352,12 @@ final class FunctionPool {
         inFlight.decrementAndGet();
     }
 
-    /** The most invocations that ran at once since the current burst of arrivals began. */
+    /**
+     * The most sandboxes the invocations running at once since the current burst of arrivals began needed (each
+     * holds up to {@code pipelineDepth} of them).
+     */
     int recentPeak() {
-        return burstPeak;
+        return Math.ceilDiv(burstPeak, spec.pipelineDepth());
     }
 
     /** Requests of this function waiting in the queue (guarded by the orchestrator's lock). */

@@ -12,6 +12,7 @@ import io.forewarm.predict.Signals;
 import io.forewarm.predict.UnitProfile;
 import io.forewarm.sandbox.Invocation;
 import io.forewarm.sandbox.Isolation;
+import io.forewarm.sandbox.NotStartedException;
 import io.forewarm.sandbox.Sandbox;
 import io.forewarm.sandbox.SandboxException;
 import io.forewarm.sandbox.SandboxFactory;
@@ -161,13 +162,26 @@ public final class Orchestrator implements AutoCloseable {
         Instant arrival = clock.instant();
         long start = System.nanoTime();
         fn.arrive(arrival.toEpochMilli());
+        while (true) {
+            try {
+                return admitAndRun(fn, payload, arrival, start);
+            } catch (NotStartedException e) {
+                // it waited in a worker's pipeline behind an invocation that broke the worker: it never ran, so it
+                // goes to another sandbox, its queue time counting on
+                LOG.debug("invocation of '{}' did not start and goes elsewhere: {}", fn.name(), e.getMessage());
+            }
+        }
+    }
+
+    /** Gets a sandbox for one invocation and runs it there; NotStartedException if it never reached the function. */
+    private InvokeResult admitAndRun(FunctionPool fn, byte[] payload, Instant arrival, long start) {
         WarmPool.Ticket ticket = pool.acquire(fn, start);
         while (ticket instanceof WarmPool.Admitted a && !a.cold()
                 && a.slot().sandbox().state() != Sandbox.State.READY) {
             // its worker died while idle, after the housekeeper's last look: not this request's failure
             LOG.warn("retired {} of '{}' before use: its worker died while idle", a.slot(), fn.name());
-            a.slot().transition(Slot.State.BUSY, Slot.State.COOLING);
-            pool.retire(a.slot());
+            a.slot().letGo();
+            retireBroken(a.slot());
             ticket = pool.acquire(fn, start);
         }
         long queueMillis = millis(System.nanoTime() - start);
@@ -190,10 +204,14 @@ public final class Orchestrator implements AutoCloseable {
                     failure), queueMillis, true, initMillis);
         }
         fn.coldStartMillis(initMillis);
-        a.slot().transition(Slot.State.STARTING, Slot.State.BUSY);
+        a.slot().hold(Slot.State.STARTING);
         return run(fn, a.slot(), payload, arrival, queueMillis, true, initMillis);
     }
 
+    /**
+     * Runs the invocation on the slot it holds (alone, or riding a busy worker's pipeline), then lets go of it: the
+     * last to let go of a healthy sandbox makes it warm again, the first to see it broken retires it.
+     */
     private InvokeResult run(FunctionPool fn, Slot slot, byte[] payload, Instant arrival, long queueMillis,
                              boolean cold, long initMillis) {
         Sandbox sandbox = slot.sandbox();
@@ -202,26 +220,42 @@ public final class Orchestrator implements AutoCloseable {
         Invocation inv;
         try {
             inv = sandbox.invoke(payload, fn.spec().timeout());
+        } catch (NotStartedException e) {
+            fn.exit();
+            monitor.finish(sampling, true, peaks -> { }); // nothing ran: its share of the group goes unrecorded
+            slot.letGo();
+            retireBroken(slot);
+            throw e;
         } catch (RuntimeException e) {
             inv = new Invocation(ExitKind.CRASH, NOTHING, Duration.ZERO, "sandbox failed: " + e.getMessage());
         }
         fn.exit();
         Invocation outcome = inv;
-        boolean reusable = (inv.exit() == ExitKind.OK || inv.exit() == ExitKind.FUNCTION_ERROR)
-                && sandbox.state() == Sandbox.State.READY && !fn.draining();
+        boolean healthy = (inv.exit() == ExitKind.OK || inv.exit() == ExitKind.FUNCTION_ERROR)
+                && sandbox.state() == Sandbox.State.READY;
+        boolean last = slot.letGo();
+        boolean keep = healthy && !(last && fn.draining());
         // Accounted (and recorded) on the monitor thread; queued before the slot can be taken again.
-        monitor.finish(sampling, !reusable, peaks -> {
+        monitor.finish(sampling, !keep, peaks -> {
             adjustLimits(fn, slot, outcome, peaks);
             record(fn, arrival, slot, outcome, queueMillis, cold, initMillis, peaks);
         });
-        if (reusable) {
+        if (!keep) {
+            // Anything else leaves the sandbox unusable (or unwanted): replace it, the next request starts anew.
+            retireBroken(slot);
+        } else if (last) {
             pool.warmed(slot, Slot.State.BUSY);
         } else {
-            // Anything else leaves the sandbox unusable (or unwanted): replace it, the next request starts anew.
-            slot.transition(Slot.State.BUSY, Slot.State.COOLING);
-            pool.retire(slot);
+            pool.opened(); // its pipeline has room again
         }
         return result(fn, slot, inv, queueMillis, cold, initMillis);
+    }
+
+    /** Retires a BUSY slot that broke or is no longer wanted, unless another holder already did. */
+    private void retireBroken(Slot slot) {
+        if (slot.transition(Slot.State.BUSY, Slot.State.COOLING)) {
+            pool.retire(slot);
+        }
     }
 
     /**

@@ -6,6 +6,8 @@ import io.forewarm.sandbox.Sandbox;
 import io.forewarm.sandbox.Usage;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -15,9 +17,11 @@ import java.util.concurrent.atomic.AtomicReference;
  * <pre>
  * STARTING -&gt; BUSY (the cold start that made it runs on it) | WARM (pre-warmed) | REMOVED (init failed)
  * WARM -&gt; BUSY (taken) | COOLING (being released or evicted)
- * BUSY -&gt; WARM (done) | REMOVED (crashed, timed out, broken)
+ * BUSY -&gt; WARM (its last invocation done) | COOLING (crashed, timed out, broken, drained)
  * COOLING -&gt; REMOVED (closed)
  * </pre>
+ * A BUSY slot of a function with a {@code pipelineDepth} above 1 may be held by up to that many invocations at
+ * once ({@link #ride}); it goes back to WARM only when the last of them lets go.
  */
 final class Slot {
 
@@ -44,8 +48,10 @@ final class Slot {
     private volatile Sandbox sandbox;
     private volatile long idleSinceMillis;
     private volatile Usage lastUsage;
-    /** Runs started on it; written only by the thread that holds it BUSY. */
-    private volatile long runsStarted;
+    /** Runs started on it. */
+    private final AtomicLong runsStarted = new AtomicLong();
+    /** Invocations holding it while BUSY: 1, or more while it is ridden; 0 otherwise. */
+    private final AtomicInteger holders = new AtomicInteger();
     private volatile ExitKind failure = ExitKind.INIT_FAILURE;
     private final AtomicBoolean budgetFreed = new AtomicBoolean();
 
@@ -117,16 +123,52 @@ final class Slot {
         lastUsage = u;
     }
 
-    /** Counts a run starting on it (by the thread holding it BUSY) and returns the run's number, from 1. */
+    /** Counts a run starting on it (by a thread holding it BUSY) and returns the run's number, from 1. */
     long runStarted() {
-        long n = runsStarted + 1;
-        runsStarted = n;
-        return n;
+        return runsStarted.incrementAndGet();
     }
 
     /** Runs started on it so far. */
     long runsStarted() {
-        return runsStarted;
+        return runsStarted.get();
+    }
+
+    /** Takes it from WARM or STARTING ({@code from}) to BUSY, held by the caller alone; false if it was not there. */
+    boolean hold(State from) {
+        if (!transition(from, State.BUSY)) {
+            return false;
+        }
+        holders.set(1);
+        return true;
+    }
+
+    /**
+     * Joins the invocations holding it while it is BUSY, if fewer than {@code depth} do: the caller's input will wait
+     * in its worker's pipe behind theirs. False if it is not BUSY or full.
+     */
+    boolean ride(int depth) {
+        int n;
+        do {
+            n = holders.get();
+            if (n < 1 || n >= depth) {
+                return false;
+            }
+        } while (!holders.compareAndSet(n, n + 1));
+        if (state() != State.BUSY) { // it broke meanwhile: whoever broke it retires it
+            holders.decrementAndGet();
+            return false;
+        }
+        return true;
+    }
+
+    /** Invocations holding it now. */
+    int holders() {
+        return holders.get();
+    }
+
+    /** One invocation lets go of it; true if it was the last one holding it. */
+    boolean letGo() {
+        return holders.decrementAndGet() == 0;
     }
 
     /** How its start failed, if it did. */

@@ -96,12 +96,19 @@ final class WarmPool {
     }
 
     /**
-     * A warm slot of {@code pool} (now BUSY), else admission: waits at most until the queue deadline. While
-     * requests of the function wait, a newcomer queues behind them instead of taking the next warm slot.
+     * A warm slot of {@code pool} (now BUSY), else a place in a busy one's pipeline, else admission: waits at most
+     * until the queue deadline. While requests of the function wait, a newcomer queues behind them instead of
+     * taking the next warm slot.
      */
     Ticket acquire(FunctionPool pool, long startNanos) {
-        Slot warm = pool.queued() == 0 ? pool.takeWarm() : null;
+        Slot warm = pool.queued() == 0 ? warmOrRide(pool) : null;
         return warm != null ? new Admitted(warm, false, List.of()) : admit(pool, startNanos);
+    }
+
+    /** An idle slot taken, else a busy one joined (Knative's container concurrency, in order); else null. */
+    private static Slot warmOrRide(FunctionPool pool) {
+        Slot s = pool.takeWarm();
+        return s != null ? s : pool.ride();
     }
 
     private Ticket admit(FunctionPool pool, long startNanos) {
@@ -113,7 +120,7 @@ final class WarmPool {
                 if (pool.draining()) {
                     return new Rejected(Rejection.UNREGISTERED, "function '" + pool.name() + "' was unregistered while waiting");
                 }
-                Slot warm = pool.takeWarm();
+                Slot warm = warmOrRide(pool);
                 if (warm != null) {
                     return new Admitted(warm, false, List.of());
                 }
@@ -227,21 +234,27 @@ final class WarmPool {
         return out;
     }
 
+    /** Sandboxes of {@code pool} that count against its cap: every one not yet closed (closing takes a moment). */
     private static int live(FunctionPool pool) {
         int n = 0;
         for (Slot s : pool.slots()) {
-            Slot.State st = s.state();
-            if (st == Slot.State.STARTING || st == Slot.State.WARM || st == Slot.State.BUSY) {
+            if (s.state() != Slot.State.REMOVED) {
                 n++;
             }
         }
         return n;
     }
 
-    /** A STARTING or BUSY slot became warm: usable by the next request. */
+    /** A STARTING or BUSY slot became warm: usable by the next request (unless it broke meanwhile). */
     void warmed(Slot slot, Slot.State from) {
         slot.idleSince(clock.millis());
-        slot.transition(from, Slot.State.WARM);
+        if (slot.transition(from, Slot.State.WARM)) {
+            opened();
+        }
+    }
+
+    /** A slot became usable, or a busy one's pipeline has room again: wakes the queue, if anyone waits. */
+    void opened() {
         if (watchers > 0) { // costs nothing when nobody waits
             lock.lock();
             try {

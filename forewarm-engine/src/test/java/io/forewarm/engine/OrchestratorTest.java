@@ -347,6 +347,75 @@ class OrchestratorTest {
         }
     }
 
+    /** Invocations holding the function's sandboxes now (running, or waiting in a worker's pipeline). */
+    private static int holding(Orchestrator engine, String function) {
+        return engine.pool().get(function).slots().stream().mapToInt(Slot::holders).sum();
+    }
+
+    @Test
+    void aPipelinedFunctionsCallersRideTheBusySandboxInsteadOfQueueing() throws Exception {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("rider").maxConcurrency(1).pipelineDepth(4).build());
+            Future<InvokeResult> head = pool.submit(() -> engine.invoke("rider", bytes("sleep:1")));
+            await(() -> holding(engine, "rider") == 1 && engine.status().function("rider").busy() == 1);
+            List<Future<InvokeResult>> riders = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                String want = "r" + i;
+                riders.add(pool.submit(() -> engine.invoke("rider", bytes("echo:" + want))));
+            }
+            await(() -> holding(engine, "rider") == 4);
+            assertThat(engine.status().function("rider").queued()).isZero();
+            // the pipeline is full: a fifth caller waits in the queue for room
+            Future<InvokeResult> fifth = pool.submit(() -> engine.invoke("rider", bytes("echo:r3")));
+            await(() -> engine.status().function("rider").queued() == 1);
+            assertThat(head.get().output()).isEqualTo(bytes("slept 1"));
+            for (int i = 0; i < 3; i++) {
+                InvokeResult r = riders.get(i).get();
+                assertThat(text(r.output())).isEqualTo("r" + i);
+                assertThat(r.cold()).isFalse();
+            }
+            assertThat(text(fifth.get().output())).isEqualTo("r3");
+            EngineStatus.FunctionStatus s = engine.status().function("rider");
+            assertThat(s.warm()).isEqualTo(1);
+            assertThat(s.busy()).isZero();
+            assertThat(holding(engine, "rider")).isZero();
+            assertThat(recordsOf(engine, "rider")).hasSize(5)
+                    .allSatisfy(r -> assertThat(r.exit()).isEqualTo(ExitKind.OK))
+                    .filteredOn(ExecutionRecord::cold).hasSize(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void callersBehindACrashInThePipelineRunOnAnotherSandbox() throws Exception {
+        ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("crash-ahead").maxConcurrency(1).pipelineDepth(4).build());
+            Future<InvokeResult> head = pool.submit(() -> engine.invoke("crash-ahead", bytes("sleep:1")));
+            await(() -> holding(engine, "crash-ahead") == 1 && engine.status().function("crash-ahead").busy() == 1);
+            Future<InvokeResult> crash = pool.submit(() -> engine.invoke("crash-ahead", bytes("crash:")));
+            await(() -> holding(engine, "crash-ahead") == 2);
+            List<Future<InvokeResult>> behind = List.of(
+                    pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:a"))),
+                    pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:b"))));
+            await(() -> holding(engine, "crash-ahead") == 4);
+            assertThat(head.get().exit()).isEqualTo(ExitKind.OK);
+            assertThat(crash.get().exit()).isEqualTo(ExitKind.CRASH);
+            // they never reached the crashed worker: a new sandbox ran them
+            assertThat(behind.get(0).get()).as("%s", behind.get(0).get()).extracting(r -> text(r.output())).isEqualTo("a");
+            assertThat(text(behind.get(1).get().output())).isEqualTo("b");
+            List<ExecutionRecord> records = recordsOf(engine, "crash-ahead");
+            assertThat(records).hasSize(4);
+            assertThat(records).filteredOn(r -> r.exit() == ExitKind.CRASH).hasSize(1);
+            assertThat(records).filteredOn(ExecutionRecord::cold).hasSize(2);
+            assertThat(engine.status().function("crash-ahead").warm()).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     @Test
     void unregisterWaitsForRunningCallsThenClosesEverything() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(1);

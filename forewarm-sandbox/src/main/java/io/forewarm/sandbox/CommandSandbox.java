@@ -33,7 +33,7 @@ final class CommandSandbox extends AbstractSandbox {
         lock.lock();
         try {
             if (state != State.READY) {
-                throw new IllegalStateException("sandbox " + id + " is " + state);
+                throw new NotStartedException("sandbox " + id + " is " + state);
             }
             long oomBefore = partition.oomKills();
             long t0 = System.nanoTime();

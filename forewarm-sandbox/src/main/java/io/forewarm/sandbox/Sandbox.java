@@ -7,8 +7,10 @@ import java.time.Duration;
 /**
  * One isolated, ready-to-use partition for one function: a resource-limited group of processes, a size-capped
  * scratch directory and, for worker functions, a worker that has already initialized. Invocations run one at a
- * time; every failure comes back as an {@link Invocation} with its own {@link io.forewarm.core.ExitKind}, and no
- * call waits longer than its timeout (plus the time to kill).
+ * time: a worker sandbox may be called by several threads at once (up to the spec's {@code pipelineDepth}), their
+ * inputs then wait in its pipe and are answered in order; a command sandbox runs them one after another. Every
+ * failure comes back as an {@link Invocation} with its own {@link io.forewarm.core.ExitKind}, and no call waits
+ * longer than its timeout after the invocation before it was answered (plus the time to kill).
  */
 public interface Sandbox extends AutoCloseable {
 
@@ -37,7 +39,12 @@ public interface Sandbox extends AutoCloseable {
     /** How long creation took, from the call to ready (a cold start). */
     Duration startup();
 
-    /** Runs one invocation with {@code timeout}; fails with IllegalStateException unless {@link State#READY}. */
+    /**
+     * Runs one invocation with {@code timeout}.
+     *
+     * @throws NotStartedException when the sandbox is not {@link State#READY}, or stopped being so before this
+     *                             invocation's turn: nothing of it ran
+     */
     Invocation invoke(byte[] payload, Duration timeout);
 
     /** Runs one invocation with the function's own timeout. */

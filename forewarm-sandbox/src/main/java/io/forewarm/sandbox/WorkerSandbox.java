@@ -12,16 +12,25 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A sandbox with a long-lived worker speaking the framed protocol. The calling thread writes the frame and reads
- * the reply itself: a warm invocation is one write and one read, with no thread hand-off. No call can block past
- * its timeout all the same: while an exchange runs, its deadline is armed, and one shared watchdog thread kills
- * the worker of any exchange past its deadline, which ends the blocked write or read (the pipe breaks or ends).
+ * the reply itself: a warm invocation is one write and one read, with no thread hand-off. Several callers may
+ * invoke at once (HTTP/1.1 pipelining, RFC 9112 section 9.3, on a pipe): each writes its frame as it comes, the
+ * worker finds the next input already waiting instead of being woken for it, and the answers, which come in
+ * order, are read by whichever caller holds the lock, handed to their callers, and the reading passes to the
+ * caller of the next. No call can block past its timeout all the same: while an answer is awaited, the deadline
+ * of the invocation the worker is running is armed (from the answer before it), and one shared watchdog thread
+ * kills the worker of any exchange past its deadline, which ends the blocked write or read (the pipe breaks or
+ * ends). When the worker dies, the invocations behind the one it was running never started: they fail with
+ * {@link NotStartedException}, to be run elsewhere.
  */
 final class WorkerSandbox extends AbstractSandbox {
 
@@ -29,6 +38,8 @@ final class WorkerSandbox extends AbstractSandbox {
     private record Ended(boolean protocol, String reason) {
     }
 
+    /** How long a caller waiting for its turn sleeps before it looks again, should a wake-up be lost. */
+    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often the watchdog looks for exchanges past their deadline: a timeout fires at most this late. */
     static final long WATCH_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** A deadline claimed by the watchdog: the exchange timed out and its worker is being killed. */
@@ -56,6 +67,26 @@ final class WorkerSandbox extends AbstractSandbox {
     private volatile long deadline;
     /** OOM kills counted when the worker became READY: a death with more was the memory limit's doing. */
     private long oomSeen;
+    /** Invocations sent and not yet answered, the one the worker runs first; added to only while sending. */
+    private final Queue<Ticket> pipeline = new ConcurrentLinkedQueue<>();
+    /** Held to send a frame, so the pipeline's order is the order of the frames in the pipe. */
+    private final ReentrantLock sending = new ReentrantLock();
+    /** When the last answer was read (by whoever held the lock). */
+    private long answeredNanos;
+
+    /** An invocation sent to the worker, waiting for its answer. */
+    private static final class Ticket {
+        final Thread owner = Thread.currentThread();
+        final Duration timeout;
+        final long sentNanos;
+        /** Its {@link Invocation}, or why it never started (a String); null until then. */
+        volatile Object outcome;
+
+        Ticket(Duration timeout, long sentNanos) {
+            this.timeout = timeout;
+            this.sentNanos = sentNanos;
+        }
+    }
 
     private WorkerSandbox(String id, FunctionSpec spec, ResourceVector limits, Partition partition,
                           SandboxConfig config, Runnable onClose) throws IOException {
@@ -124,9 +155,14 @@ final class WorkerSandbox extends AbstractSandbox {
         return disarm(receive());
     }
 
+    /** Sets the deadline {@code timeout} from now, unless the watchdog already claimed one (it stays claimed). */
     private void arm(Duration timeout) {
         long d = System.nanoTime() + Math.max(1, timeout.toNanos());
-        DEADLINE.setVolatile(this, d == IDLE || d == EXPIRED ? 1 : d);
+        d = d == IDLE || d == EXPIRED ? 1 : d;
+        long current;
+        do {
+            current = (long) DEADLINE.getVolatile(this);
+        } while (current != EXPIRED && !DEADLINE.compareAndSet(this, current, d));
     }
 
     /** Ends the exchange: {@code reply}, or null if the watchdog claimed the deadline first. */
@@ -176,45 +212,129 @@ final class WorkerSandbox extends AbstractSandbox {
 
     @Override
     public Invocation invoke(byte[] payload, Duration timeout) {
-        lock.lock();
+        Ticket t;
+        sending.lock();
         try {
             if (state != State.READY) {
-                throw new IllegalStateException("sandbox " + id + " is " + state);
+                throw new NotStartedException("sandbox " + id + " is " + state);
             }
-            if (unaskedPending()) {
-                // answers come one per INVOKE, in order: anything waiting now was never asked for, or is the
-                // worker's death while idle
-                Object stray = unasked(timeout);
-                Invocation failure = stray instanceof Frame f
-                        ? new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent an unsolicited "
-                        + Frames.name(f.type()) + " between invocations")
-                        : stray == null ? new Invocation(ExitKind.CRASH, new byte[0], Duration.ZERO,
-                        "worker died while idle and its stream did not end within " + timeout)
-                        : died(oomSeen, (Ended) stray);
-                kill();
-                return new Invocation(failure.exit(), failure.output(), Duration.ZERO, failure.message()
-                        + stderrHint());
+            boolean head = pipeline.isEmpty();
+            if (head && unaskedPending()) {
+                // answers come one per INVOKE, in order: anything waiting while none is owed was never asked for,
+                // or is the worker's death while idle (no reader is active: nothing is owed)
+                return stray(timeout);
             }
-            long t0 = System.nanoTime();
-            Object reply = exchange(Frames.INVOKE, payload, timeout);
-            Duration took = Duration.ofNanos(System.nanoTime() - t0);
-            if (reply instanceof Frame f && f.type() == Frames.RESULT) {
-                return new Invocation(ExitKind.OK, f.payload(), took, "");
+            t = new Ticket(timeout, System.nanoTime());
+            pipeline.add(t);
+            if (head) {
+                arm(timeout); // a worker that stops reading its stdin must not hold up this write past the timeout
             }
-            if (reply instanceof Frame f && f.type() == Frames.ERROR) {
-                return new Invocation(ExitKind.FUNCTION_ERROR, new byte[0], took, text(f.payload()));
+            try {
+                Frames.write(stdin, Frames.INVOKE, payload);
+            } catch (IOException e) {
+                // the worker is gone or stopped reading until the watchdog killed it: the reader says which
             }
+        } finally {
+            sending.unlock();
+        }
+        return await(t);
+    }
+
+    /**
+     * Waits for {@code t}'s answer. Whoever holds the lock reads the answers in order and hands each to its caller;
+     * when its own has come it leaves and wakes the caller of the next one, which reads on.
+     */
+    private Invocation await(Ticket t) {
+        while (t.outcome == null) {
+            if (lock.tryLock()) {
+                try {
+                    while (t.outcome == null) {
+                        answerHead();
+                    }
+                } finally {
+                    lock.unlock();
+                    Ticket next = pipeline.peek();
+                    if (next != null) {
+                        LockSupport.unpark(next.owner);
+                    }
+                }
+            } else {
+                // woken by the reader; the time limit only covers a wake-up lost to a race with close
+                LockSupport.parkNanos(this, RECHECK_NANOS);
+            }
+        }
+        if (t.outcome instanceof Invocation inv) {
+            return inv;
+        }
+        throw new NotStartedException((String) t.outcome);
+    }
+
+    /** Invocations sent and not yet answered (for tests). */
+    int pipelined() {
+        return pipeline.size();
+    }
+
+    /** Under the lock: reads the answer to the oldest invocation in the pipeline, or fails it and all after it. */
+    private void answerHead() {
+        Ticket head = pipeline.peek();
+        if (state != State.READY) {
+            failPipeline("sandbox " + id + " became " + state + " before this invocation's turn");
+            return;
+        }
+        arm(head.timeout);
+        Object reply = disarm(receive());
+        long now = System.nanoTime();
+        // its run began when the worker was done with the one before it (or when it was sent, if later)
+        Duration took = Duration.ofNanos(now - Math.max(head.sentNanos, answeredNanos));
+        answeredNanos = now;
+        Invocation outcome;
+        if (reply instanceof Frame f && f.type() == Frames.RESULT) {
+            outcome = new Invocation(ExitKind.OK, f.payload(), took, "");
+        } else if (reply instanceof Frame f && f.type() == Frames.ERROR) {
+            outcome = new Invocation(ExitKind.FUNCTION_ERROR, new byte[0], took, text(f.payload()));
+        } else {
             Invocation failure = reply == null
-                    ? new Invocation(ExitKind.TIMEOUT, new byte[0], took, "no reply within " + timeout)
+                    ? new Invocation(ExitKind.TIMEOUT, new byte[0], took, "no reply within " + head.timeout)
                     : reply instanceof Frame f
                     ? new Invocation(ExitKind.PROTOCOL, new byte[0], took, "worker sent "
                     + Frames.name(f.type()) + " in answer to INVOKE")
                     : died(oomSeen, (Ended) reply);
             kill();
-            return new Invocation(failure.exit(), failure.output(), took, failure.message() + stderrHint());
-        } finally {
-            lock.unlock();
+            outcome = new Invocation(failure.exit(), failure.output(), took, failure.message() + stderrHint());
         }
+        pipeline.poll();
+        complete(head, outcome);
+        if (state != State.READY) {
+            failPipeline("the worker ended (" + outcome.exit().label() + ") on an invocation before this one");
+        }
+    }
+
+    /** Under the lock, or with nothing owed: every invocation still in the pipeline did not start. */
+    private void failPipeline(String why) {
+        Ticket t;
+        while ((t = pipeline.poll()) != null) {
+            complete(t, why);
+        }
+    }
+
+    private static void complete(Ticket t, Object outcome) {
+        t.outcome = outcome;
+        if (t.owner != Thread.currentThread()) {
+            LockSupport.unpark(t.owner);
+        }
+    }
+
+    /** With nothing owed: the worker wrote unasked or died while idle; fails this call and kills the worker. */
+    private Invocation stray(Duration timeout) {
+        Object stray = unasked(timeout);
+        Invocation failure = stray instanceof Frame f
+                ? new Invocation(ExitKind.PROTOCOL, new byte[0], Duration.ZERO, "worker sent an unsolicited "
+                + Frames.name(f.type()) + " between invocations")
+                : stray == null ? new Invocation(ExitKind.CRASH, new byte[0], Duration.ZERO,
+                "worker died while idle and its stream did not end within " + timeout)
+                : died(oomSeen, (Ended) stray);
+        kill();
+        return new Invocation(failure.exit(), failure.output(), Duration.ZERO, failure.message() + stderrHint());
     }
 
     /** Classifies the end of the worker's stdout: protocol breach, OOM kill, or crash. */
@@ -269,5 +389,6 @@ final class WorkerSandbox extends AbstractSandbox {
         WATCHED.remove(this);
         process.destroyForcibly();
         reap(process);
+        failPipeline("sandbox " + id + " closed before this invocation's turn");
     }
 }
