@@ -28,11 +28,13 @@ import java.util.concurrent.CountDownLatch;
  * HTTP throughput and latency of warm invocations of the echo worker through the Forewarm API, side by side in
  * the same run with the ceiling: a minimal Helidon SE echo server on the same stack. The load generator keeps
  * {@code connections} HTTP/1.1 keep-alive connections (raw sockets, one platform thread each, closed loop),
- * warms up, then measures; latencies are per request, from writing it to reading the whole response. A last
- * phase runs the same server on {@link InProcessEcho}, which prices everything but the worker round trip.
+ * warms up, then measures; latencies are per request, from writing it to reading the whole response. The echo
+ * worker runs twice: one invocation per sandbox at a time ({@code sandboxes} of them), then pipelined ({@code
+ * depth} invocations per sandbox, connections / depth sandboxes). A last phase runs the same server on {@link
+ * InProcessEcho}, which prices everything but the worker round trip.
  *
  * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64]
- * [sandboxes=connections]}.
+ * [sandboxes=connections] [depth=8]}.
  */
 public final class HttpBench {
 
@@ -68,6 +70,7 @@ public final class HttpBench {
         int measure = args.length > 2 ? Integer.parseInt(args[2]) : 20;
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         int sandboxes = args.length > 4 ? Integer.parseInt(args[4]) : connections;
+        int depth = args.length > 5 ? Integer.parseInt(args[5]) : 8;
         byte[] payload = new byte[size];
         Arrays.fill(payload, (byte) 'x');
         System.out.printf("HttpBench: %d connections, %d s warm-up, %d s measured, %d-byte payload, %d cpus%n",
@@ -88,37 +91,43 @@ public final class HttpBench {
                 "engine.default-policy", "fixed:60", "engine.queue-capacity", "256",
                 "sandbox.cgroup-parent", "forewarm-bench", "sandbox.scratch", "/var/tmp/forewarm-bench-scratch");
         Result f;
+        Result p;
         // FOREWARM_* environment variables may change what the flags leave alone, e.g. FOREWARM_SANDBOX_BACKEND
         try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags))) {
             // the API's own cost: auth filter, routing, lookup, a JSON error; no engine, no sandbox
             Result api = load("forewarm API, 404 (no sandbox)", server.port(), "/v1/functions/ghost/invocations",
                     payload, connections, warmup, measure, 404);
             System.out.println(api.line());
-            deploy(server.uri(), sandboxes);
+            deploy(server.uri(), "echo", sandboxes, 1);
             f = load("forewarm (echo worker)", server.port(), "/v1/functions/echo/invocations", payload,
                     connections, warmup, measure, 200);
+            System.out.println(f.line());
+            deploy(server.uri(), "echo-pipelined", Math.ceilDiv(connections, depth), depth);
+            p = load("forewarm (echo, pipelined " + depth + ")", server.port(), "/v1/functions/echo-pipelined"
+                    + "/invocations", payload, connections, warmup, measure, 200);
+            System.out.println(p.line());
         }
-        System.out.println(f.line());
         // the same server and engine on sandboxes that answer in the caller: all but the worker round trip
         Result in;
         try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags),
                 new InProcessEcho())) {
-            deploy(server.uri(), sandboxes);
+            deploy(server.uri(), "echo", sandboxes, 1);
             in = load("forewarm (in-process echo)", server.port(), "/v1/functions/echo/invocations", payload,
                     connections, warmup, measure, 200);
         }
         System.out.println(in.line());
-        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %% (in-process echo, no worker"
-                + " round trip: %.1f %%)%n", 100 * f.throughput() / c.throughput(), 100 * in.throughput()
-                / c.throughput());
+        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %%, pipelined %d: %.1f %% (in-process"
+                + " echo, no worker round trip: %.1f %%)%n", 100 * f.throughput() / c.throughput(), depth,
+                100 * p.throughput() / c.throughput(), 100 * in.throughput() / c.throughput());
     }
 
-    /** Deploys the echo worker allowed {@code sandboxes} sandboxes at a time. */
-    private static void deploy(URI base, int sandboxes) throws IOException, InterruptedException {
-        var spec = SpecCodec.write(Launchers.java("echo", Echo.class).maxConcurrency(sandboxes)
+    /** Deploys the echo worker as {@code name}, {@code sandboxes} sandboxes at a time, each holding {@code depth}. */
+    private static void deploy(URI base, String name, int sandboxes, int depth)
+            throws IOException, InterruptedException {
+        var spec = SpecCodec.write(Launchers.java(name, Echo.class).maxConcurrency(sandboxes).pipelineDepth(depth)
                 .build());
         HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve(
-                "/v1/functions/echo")).PUT(HttpRequest.BodyPublishers.ofString(spec.toString())).build(),
+                "/v1/functions/" + name)).PUT(HttpRequest.BodyPublishers.ofString(spec.toString())).build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() != 201) {
             throw new IllegalStateException("deploy failed: " + r.statusCode() + " " + r.body());

@@ -35,7 +35,11 @@ import java.util.concurrent.atomic.LongAdder;
  * {@code cpuacct.usage}, cgroup v1 backend only): on a host shared with other work that figure moves much less than
  * the throughput does.
  *
- * <p>Usage: {@code WarmPathBench [sandbox|engine] [threads=32] [warmupSeconds=3] [measureSeconds=10] [virtual|platform]}.
+ * <p>With a {@code depth} above 1 the echo worker is pipelined: threads / depth sandboxes, each holding {@code depth}
+ * invocations at once.
+ *
+ * <p>Usage: {@code WarmPathBench [sandbox|engine] [threads=32] [warmupSeconds=3] [measureSeconds=10] [virtual|platform]
+ * [depth=1]}.
  */
 public final class WarmPathBench {
 
@@ -49,23 +53,25 @@ public final class WarmPathBench {
         int warmup = args.length > 2 ? Integer.parseInt(args[2]) : 3;
         int measure = args.length > 3 ? Integer.parseInt(args[3]) : 10;
         Thread.Builder kind = args.length > 4 && args[4].equals("platform") ? Thread.ofPlatform() : Thread.ofVirtual();
+        int depth = args.length > 5 ? Integer.parseInt(args[5]) : 1;
+        int sandboxes = Math.ceilDiv(threads, depth);
         byte[] payload = new byte[64];
         Arrays.fill(payload, (byte) 'x');
-        FunctionSpec spec = Launchers.java("echo", Echo.class).maxConcurrency(threads).build();
+        FunctionSpec spec = Launchers.java("echo", Echo.class).maxConcurrency(sandboxes).pipelineDepth(depth).build();
         try (SandboxFactory factory = SandboxFactories.detect(SandboxConfig.defaults()
                 .withPlace("forewarm-bench", Path.of("/var/tmp/forewarm-bench-scratch")))) {
-            System.out.printf("WarmPathBench %s: %d %s threads, backend %s, %d cpus%n", level, threads,
-                    kind instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", factory.isolation().backend(),
-                    Runtime.getRuntime().availableProcessors());
+            System.out.printf("WarmPathBench %s: %d %s threads on %d sandboxes (depth %d), backend %s, %d cpus%n",
+                    level, threads, kind instanceof Thread.Builder.OfVirtual ? "virtual" : "platform", sandboxes,
+                    depth, factory.isolation().backend(), Runtime.getRuntime().availableProcessors());
             Call call;
             AutoCloseable owner;
             if (level.equals("sandbox")) {
                 List<Sandbox> boxes = new ArrayList<>();
-                for (int i = 0; i < threads; i++) {
+                for (int i = 0; i < sandboxes; i++) {
                     boxes.add(factory.create(spec));
                 }
                 call = i -> {
-                    Invocation r = boxes.get(i).invoke(payload);
+                    Invocation r = boxes.get(i % sandboxes).invoke(payload);
                     return r.exit() == ExitKind.OK && r.output().length == payload.length;
                 };
                 owner = () -> boxes.forEach(Sandbox::close);

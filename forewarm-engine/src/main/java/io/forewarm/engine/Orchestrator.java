@@ -216,7 +216,7 @@ public final class Orchestrator implements AutoCloseable {
                              boolean cold, long initMillis) {
         Sandbox sandbox = slot.sandbox();
         fn.enter();
-        UsageMonitor.Sampling sampling = monitor.start(slot);
+        UsageMonitor.Sampling sampling = monitor.start(slot, slot.holders() > 1);
         Invocation inv;
         try {
             inv = sandbox.invoke(payload, fn.spec().timeout());

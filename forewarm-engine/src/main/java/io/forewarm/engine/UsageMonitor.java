@@ -35,7 +35,8 @@ import java.util.function.Consumer;
  * has already started by the time a run's turn comes (back-to-back load, this thread behind), the run waits and
  * shares the read taken after that next run: the group's cpu and io are split evenly, while each run's memory peak
  * stays its own. The busier the host, the fewer reads; a run followed by a pause is read alone. A run that broke its
- * sandbox is read at once, before the sandbox is closed.
+ * sandbox is read at once, before the sandbox is closed. Runs that overlap on one sandbox (a pipelined worker's) fall
+ * in one group the same way; one that joins runs under way does not reset the peak, so they share it.
  */
 final class UsageMonitor implements AutoCloseable {
 
@@ -88,10 +89,13 @@ final class UsageMonitor implements AutoCloseable {
         thread.scheduleWithFixedDelay(this::drain, DRAIN_MILLIS, DRAIN_MILLIS, TimeUnit.MILLISECONDS);
     }
 
-    /** Starts watching a run on {@code slot}'s sandbox. */
-    Sampling start(Slot slot) {
+    /**
+     * Starts watching a run on {@code slot}'s sandbox; {@code shared} when it joins runs already holding the sandbox
+     * (a pipelined worker), whose memory peak it then shares: resetting it would cut theirs short.
+     */
+    Sampling start(Slot slot, boolean shared) {
         // one small cgroup write (v1) or /proc write (process backend) so the sandbox's peak becomes this run's
-        long handedOver = takePeak(slot.sandbox());
+        long handedOver = shared ? -1 : takePeak(slot.sandbox());
         Sampling s = new Sampling(slot, slot.runStarted(), handedOver);
         running.add(s);
         return s;

@@ -263,9 +263,9 @@ class OrchestratorTest {
             UsageMonitor monitor = new UsageMonitor(Duration.ofSeconds(10));
             try {
                 UsageMonitor.Peaks[] peaks = new UsageMonitor.Peaks[2];
-                UsageMonitor.Sampling first = monitor.start(slot);
+                UsageMonitor.Sampling first = monitor.start(slot, false);
                 assertThat(slot.sandbox().invoke(bytes("touch:48")).ok()).isTrue();
-                UsageMonitor.Sampling second = monitor.start(slot);
+                UsageMonitor.Sampling second = monitor.start(slot, false);
                 monitor.finish(first, false, p -> peaks[0] = p);
                 assertThat(slot.sandbox().invoke(bytes("echo:small")).ok()).isTrue();
                 monitor.finish(second, false, p -> peaks[1] = p);

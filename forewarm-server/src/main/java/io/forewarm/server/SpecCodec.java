@@ -27,7 +27,7 @@ public final class SpecCodec {
     /** Every field a spec may carry. */
     static final Set<String> FIELDS = Set.of("name", "kind", "argv", "env", "workingDirectory", "limits", "minLimits",
             "maxLimits", "pidsLimit", "timeout", "initTimeout", "maxConcurrency", "warmupFiles", "initPayload",
-            "initText", "policy", "version");
+            "initText", "policy", "version", "pipelineDepth");
     private static final Set<String> LIMIT_FIELDS = Set.of("cpu", "memory", "disk", "io", "net");
 
     private SpecCodec() {
@@ -87,6 +87,9 @@ public final class SpecCodec {
         if (json.has("maxConcurrency")) {
             b.maxConcurrency(integer(json, "maxConcurrency"));
         }
+        if (json.has("pipelineDepth")) {
+            b.pipelineDepth(integer(json, "pipelineDepth"));
+        }
         if (json.has("timeout")) {
             b.timeout(duration(json, "timeout"));
         }
@@ -134,6 +137,7 @@ public final class SpecCodec {
         o.put("timeout", Units.duration(spec.timeout()));
         o.put("initTimeout", Units.duration(spec.initTimeout()));
         o.put("maxConcurrency", spec.maxConcurrency());
+        o.put("pipelineDepth", spec.pipelineDepth());
         ObjectNode w = o.putObject("warmupFiles");
         spec.warmupFiles().forEach((k, v) -> w.put(k, v.toString()));
         o.put("initPayload", Base64.getEncoder().encodeToString(spec.initPayload()));

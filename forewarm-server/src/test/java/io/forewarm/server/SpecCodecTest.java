@@ -28,6 +28,7 @@ class SpecCodecTest {
                 .warmupFiles(Map.of("model.bin", Path.of("/data/model.bin"))).initPayload(new byte[] {0, 1, -1})
                 .minLimits(new ResourceVector(0.25, 64L << 20, 64L << 20, 10L << 20, 1000))
                 .maxLimits(new ResourceVector(4, 1L << 30, 64L << 20, 10L << 20, 1000))
+                .pipelineDepth(4)
                 .build();
         ObjectNode json = SpecCodec.write(spec);
         assertThat(json.get("timeout").asText()).isEqualTo("1500ms");
@@ -65,6 +66,9 @@ class SpecCodecTest {
         assertRefused("{\"argv\": [\"cat\"], \"limits\": {\"memory\": \"64MB\"}, \"minLimits\": {\"memory\": \"1GB\"}}",
                 "minLimits.memory must be <= limits.memory");
         assertRefused("{\"argv\": [\"cat\"], \"maxConcurrency\": 0}", "maxConcurrency must be >= 1");
+        assertRefused("{\"argv\": [\"cat\"], \"pipelineDepth\": 65}", "pipelineDepth must be between 1 and 64");
+        assertRefused("{\"argv\": [\"cat\"], \"kind\": \"command\", \"pipelineDepth\": 2}",
+                "pipelineDepth applies to worker functions only");
         assertRefused("{\"argv\": [\"cat\"], \"kind\": \"daemon\"}", "kind: expected 'worker' or 'command'");
         assertRefused("{\"argv\": [\"cat\"], \"initPayload\": \"%%%\"}", "initPayload must be base64");
         assertRefused("{\"argv\": [\"cat\"], \"env\": {\"A\": 1}}", "env.A must be a string");
