@@ -10,8 +10,10 @@ import java.util.Random;
 /**
  * Ingest throughput through {@link HistoryStore#append}: one producer appends {@code n} records (default
  * 1,000,000) to a store with default options, then flushes: a DuckDB file, or a fresh schema of the PostgreSQL
- * database {@code -Dhistory.url=jdbc:postgresql://...} names. Run by hand:
- * {@code java -cp <test classpath> [-Dhistory.url=...] io.forewarm.history.IngestBenchmark [n [batchSize]]}.
+ * database {@code -Dhistory.url=jdbc:postgresql://...} names. With a {@code rate} the producer appends that many
+ * records per second in bursts every 5 ms, as the engine's usage monitor hands them over under load, and the
+ * figure that matters is the cpu per record. Run by hand: {@code java -cp <test classpath> [-Dhistory.url=...]
+ * io.forewarm.history.IngestBenchmark [n [batchSize [rate]]]}.
  */
 final class IngestBenchmark {
 
@@ -21,6 +23,8 @@ final class IngestBenchmark {
     public static void main(String[] args) throws Exception {
         int n = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
         int batch = args.length > 1 ? Integer.parseInt(args[1]) : HistoryOptions.DEFAULT_BATCH_SIZE;
+        int rate = args.length > 2 ? Integer.parseInt(args[2]) : 0;
+        int burst = Math.max(1, rate / 200);
         Random rnd = new Random(1);
         ExecutionRecord[] records = new ExecutionRecord[n];
         for (int i = 0; i < n; i++) {
@@ -40,8 +44,12 @@ final class IngestBenchmark {
             var threads = java.lang.management.ManagementFactory.getThreadMXBean();
             long producerStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
-            for (ExecutionRecord r : records) {
-                store.append(r);
+            for (int i = 0; i < n; i++) {
+                if (rate > 0 && i % burst == 0) {
+                    long due = start + (long) (i / (double) rate * 1e9);
+                    java.util.concurrent.locks.LockSupport.parkNanos(due - System.nanoTime());
+                }
+                store.append(records[i]);
             }
             long appended = System.nanoTime();
             long producerCpu = threads.getCurrentThreadCpuTime() - producerStart;
@@ -52,7 +60,7 @@ final class IngestBenchmark {
             for (String fn : store.functions()) {
                 total += Arrays.stream(store.arrivalsPerMinute(fn, Fixtures.T0, 60)).sum();
             }
-            System.out.printf("appended %,d records: append() calls %.0f ms, until flushed %.0f ms -> %,.0f rows/s"
+            System.out.printf((rate > 0 ? "paced at " + rate + "/s, " : "") + "appended %,d records: append() calls %.0f ms, until flushed %.0f ms -> %,.0f rows/s"
                             + "; process cpu %.0f ms (%,.0f rows per cpu-second), of which the appending thread"
                             + " %.0f ms (%.2f us per append); rolled-up arrivals %,d%n", n,
                     (appended - start) / 1e6, (flushed - start) / 1e6, n / ((flushed - start) / 1e9), cpu / 1e6,
