@@ -51,12 +51,16 @@ final class Demo {
         this.length = length;
     }
 
-    /** The example functions, as deployed. */
+    /**
+     * The example functions, as deployed. A JVM worker starts in well under a second here, but the demo is often a
+     * newcomer's first run on a machine still busy building: they get 30 s to start instead of the default 10.
+     */
     static List<FunctionSpec> functions() {
+        Duration start = Duration.ofSeconds(30);
         return List.of(
-                Launchers.java("timer", SlowInit.class).build(),
-                Launchers.java("bursty", Echo.class).build(),
-                Launchers.java("rare", CpuHeavy.class).build());
+                Launchers.java("timer", SlowInit.class).initTimeout(start).build(),
+                Launchers.java("bursty", Echo.class).initTimeout(start).build(),
+                Launchers.java("rare", CpuHeavy.class).initTimeout(start).build());
     }
 
     /**
