@@ -5,7 +5,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # workloads.py lies beside this file
-from workloads import loopback, write_scratch  # noqa: E402
+from workloads import loopback, wait_for, write_scratch  # noqa: E402
 
 _kept = []
 
@@ -36,6 +36,8 @@ def handle(data):
     cmd, _, arg = data.partition(b":")
     if cmd == b"echo":
         return arg
+    if cmd == b"wait":  # until the test creates the file arg names
+        return wait_for(arg.decode())
     if cmd == b"sleep":
         time.sleep(float(arg))
         return b"slept " + arg

@@ -6,7 +6,7 @@ import threading
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))  # workloads.py lies beside this file
-from workloads import loopback, write_scratch  # noqa: E402
+from workloads import loopback, wait_for, write_scratch  # noqa: E402
 
 state = {}
 
@@ -23,6 +23,8 @@ def handle(data):
     cmd, _, arg = data.partition(b":")
     if cmd == b"echo":
         return arg
+    if cmd == b"wait":  # until the test creates the file arg names
+        return wait_for(arg.decode())
     if cmd == b"init":
         return state["init"]
     if cmd == b"fail":

@@ -4,6 +4,7 @@ import os
 import socket
 import struct
 import threading
+import time
 
 
 def loopback(n):
@@ -42,3 +43,11 @@ def write_scratch(name, mb):
     except OSError as e:
         return ("%d %s" % (written, e.strerror)).encode()
     return ("%d ok" % written).encode()
+
+
+def wait_for(path, limit=60.0):
+    """Blocks until the file at path exists (a test creates it to let the call end), for at most limit seconds."""
+    deadline = time.monotonic() + limit
+    while not os.path.exists(path) and time.monotonic() < deadline:
+        time.sleep(0.005)
+    return b"released" if os.path.exists(path) else b"gave up"

@@ -50,6 +50,8 @@ final class Slot {
     private volatile Usage lastUsage;
     /** Runs started on it. */
     private final AtomicLong runsStarted = new AtomicLong();
+    /** Runs that ended on it; written by the usage monitor's thread only. */
+    private long runsEnded;
     /** Invocations holding it while BUSY: 1, or more while it is ridden; 0 otherwise. */
     private final AtomicInteger holders = new AtomicInteger();
     private volatile ExitKind failure = ExitKind.INIT_FAILURE;
@@ -131,6 +133,11 @@ final class Slot {
     /** Runs started on it so far. */
     long runsStarted() {
         return runsStarted.get();
+    }
+
+    /** Counts a run on it ending (by the usage monitor's thread only) and returns how many have ended. */
+    long runEnded() {
+        return ++runsEnded;
     }
 
     /** Takes it from WARM or STARTING ({@code from}) to BUSY, held by the caller alone; false if it was not there. */

@@ -7,6 +7,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -122,22 +123,28 @@ final class UsageMonitor implements AutoCloseable {
         }
     }
 
-    /** On the monitor thread: reads after {@code e} (unless its successor started) and accounts its group. */
+    /**
+     * On the monitor thread: reads after {@code e} (unless another run on its sandbox is under way) and accounts its
+     * group. Runs of a pipelined sandbox may end out of the order they started in; a group is accounted once every
+     * run started on the sandbox has ended.
+     */
     private void account(Ended e, Usage after) {
         Slot slot = e.sampling.slot;
         List<Ended> group = waiting.computeIfAbsent(slot, k -> new ArrayList<>(1));
         group.add(e);
+        long ended = slot.runEnded();
         Usage sample = after;
         if (sample == null) {
-            if (slot.runsStarted() > e.sampling.run) {
-                return; // the next run is under way: a read now would mix it in; share the one after it
+            if (slot.runsStarted() > ended) {
+                return; // another run is under way: a read now would mix it in; share the one after it
             }
             sample = read(slot.sandbox());
-            if (slot.runsStarted() > e.sampling.run) {
-                return; // the next run started during the read and may have reset the peak: its hand-over has it
+            if (slot.runsStarted() > ended) {
+                return; // a run started during the read and may have reset the peak: its hand-over has it
             }
         }
         waiting.remove(slot);
+        group.sort(Comparator.comparingLong(g -> g.sampling.run));
         List<Peaks> peaks = Sampling.peaks(group, sample);
         for (int i = 0; i < group.size(); i++) {
             group.get(i).then.accept(peaks.get(i));

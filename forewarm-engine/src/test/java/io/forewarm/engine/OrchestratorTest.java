@@ -8,7 +8,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -353,11 +356,12 @@ class OrchestratorTest {
     }
 
     @Test
-    void aPipelinedFunctionsCallersRideTheBusySandboxInsteadOfQueueing() throws Exception {
+    void aPipelinedFunctionsCallersRideTheBusySandboxInsteadOfQueueing(@TempDir Path dir) throws Exception {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("rider").maxConcurrency(1).pipelineDepth(4).build());
-            Future<InvokeResult> head = pool.submit(() -> engine.invoke("rider", bytes("sleep:1")));
+            Path gate = dir.resolve("gate");
+            Future<InvokeResult> head = pool.submit(() -> engine.invoke("rider", bytes("wait:" + gate)));
             await(() -> holding(engine, "rider") == 1 && engine.status().function("rider").busy() == 1);
             List<Future<InvokeResult>> riders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
@@ -369,7 +373,8 @@ class OrchestratorTest {
             // the pipeline is full: a fifth caller waits in the queue for room
             Future<InvokeResult> fifth = pool.submit(() -> engine.invoke("rider", bytes("echo:r3")));
             await(() -> engine.status().function("rider").queued() == 1);
-            assertThat(head.get().output()).isEqualTo(bytes("slept 1"));
+            Files.createFile(gate);
+            assertThat(text(head.get().output())).isEqualTo("released");
             for (int i = 0; i < 3; i++) {
                 InvokeResult r = riders.get(i).get();
                 assertThat(text(r.output())).isEqualTo("r" + i);
@@ -389,11 +394,12 @@ class OrchestratorTest {
     }
 
     @Test
-    void callersBehindACrashInThePipelineRunOnAnotherSandbox() throws Exception {
+    void callersBehindACrashInThePipelineRunOnAnotherSandbox(@TempDir Path dir) throws Exception {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("crash-ahead").maxConcurrency(1).pipelineDepth(4).build());
-            Future<InvokeResult> head = pool.submit(() -> engine.invoke("crash-ahead", bytes("sleep:1")));
+            Path gate = dir.resolve("gate");
+            Future<InvokeResult> head = pool.submit(() -> engine.invoke("crash-ahead", bytes("wait:" + gate)));
             await(() -> holding(engine, "crash-ahead") == 1 && engine.status().function("crash-ahead").busy() == 1);
             Future<InvokeResult> crash = pool.submit(() -> engine.invoke("crash-ahead", bytes("crash:")));
             await(() -> holding(engine, "crash-ahead") == 2);
@@ -401,6 +407,7 @@ class OrchestratorTest {
                     pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:a"))),
                     pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:b"))));
             await(() -> holding(engine, "crash-ahead") == 4);
+            Files.createFile(gate);
             assertThat(head.get().exit()).isEqualTo(ExitKind.OK);
             assertThat(crash.get().exit()).isEqualTo(ExitKind.CRASH);
             // they never reached the crashed worker: a new sandbox ran them

@@ -7,6 +7,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.forewarm.core.ExitKind;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,6 +20,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Several callers on one worker sandbox at once: their inputs wait in the pipe, the answers come back in order to
@@ -71,14 +74,16 @@ class PipelineTest {
     }
 
     @Test
-    void aCrashAnswersTheOneRunningAndLeavesThoseBehindItNotStarted() {
+    void aCrashAnswersTheOneRunningAndLeavesThoseBehindItNotStarted(@TempDir Path dir) throws IOException {
         try (Sandbox s = factory.create(worker("pipe-crash").pipelineDepth(8).build())) {
             WorkerSandbox w = (WorkerSandbox) s;
-            CompletableFuture<Invocation> first = queue(w, "sleep:1", LONG, 1);
+            Path gate = dir.resolve("gate");
+            CompletableFuture<Invocation> first = queue(w, "wait:" + gate, LONG, 1);
             CompletableFuture<Invocation> crash = queue(w, "crash:", LONG, 2);
             List<CompletableFuture<Invocation>> behind = List.of(queue(w, "echo:a", LONG, 3),
                     queue(w, "echo:b", LONG, 4));
-            assertThat(first.join().exit()).isEqualTo(ExitKind.OK);
+            Files.createFile(gate); // all four are in the pipe: let the first one end
+            assertThat(text(first.join().output())).isEqualTo("released");
             assertThat(crash.join().exit()).isEqualTo(ExitKind.CRASH);
             for (CompletableFuture<Invocation> f : behind) {
                 assertThat(notStarted(f)).contains("before this one");
@@ -88,24 +93,28 @@ class PipelineTest {
     }
 
     @Test
-    void aQueuedInvocationsTimeoutAndRunTimeCountFromTheAnswerBeforeIt() {
+    void aQueuedInvocationsTimeoutAndRunTimeCountFromTheAnswerBeforeIt(@TempDir Path dir) throws Exception {
         try (Sandbox s = factory.create(worker("pipe-time").pipelineDepth(8).build())) {
             WorkerSandbox w = (WorkerSandbox) s;
-            CompletableFuture<Invocation> first = queue(w, "sleep:2", LONG, 1);
-            // waits about 2 s for its turn, then runs 1 s: within its 2.5 s only counted from the first's answer
-            CompletableFuture<Invocation> second = queue(w, "sleep:1", Duration.ofMillis(2500), 2);
-            assertThat(first.join().exit()).isEqualTo(ExitKind.OK);
+            Path gate = dir.resolve("gate");
+            CompletableFuture<Invocation> first = queue(w, "wait:" + gate, LONG, 1);
+            // waits 3 s or more for its turn: past its own timeout of 2 s unless that counts from the first's answer
+            CompletableFuture<Invocation> second = queue(w, "echo:second", Duration.ofSeconds(2), 2);
+            Thread.sleep(3000);
+            Files.createFile(gate);
+            assertThat(text(first.join().output())).isEqualTo("released");
             Invocation r = second.join();
             assertThat(r.exit()).isEqualTo(ExitKind.OK);
-            assertThat(r.runTime()).isGreaterThanOrEqualTo(Duration.ofSeconds(1)).isLessThan(Duration.ofSeconds(2));
+            assertThat(text(r.output())).isEqualTo("second");
+            assertThat(r.runTime()).isLessThan(Duration.ofSeconds(2)); // its run, not its wait behind the first
         }
     }
 
     @Test
-    void aTimeoutKillsTheWorkerAndLeavesThoseBehindItNotStarted() {
+    void aTimeoutKillsTheWorkerAndLeavesThoseBehindItNotStarted(@TempDir Path dir) {
         try (Sandbox s = factory.create(worker("pipe-hang").pipelineDepth(8).build())) {
             WorkerSandbox w = (WorkerSandbox) s;
-            CompletableFuture<Invocation> hang = queue(w, "sleep:60", Duration.ofMillis(500), 1);
+            CompletableFuture<Invocation> hang = queue(w, "wait:" + dir.resolve("never"), Duration.ofMillis(500), 1);
             CompletableFuture<Invocation> behind = queue(w, "echo:x", LONG, 2);
             assertThat(hang.join().exit()).isEqualTo(ExitKind.TIMEOUT);
             assertThat(notStarted(behind)).contains("before this one");
@@ -114,10 +123,10 @@ class PipelineTest {
     }
 
     @Test
-    void closingFailsWhatIsQueuedAsNotStarted() {
+    void closingFailsWhatIsQueuedAsNotStarted(@TempDir Path dir) {
         Sandbox s = factory.create(worker("pipe-close").pipelineDepth(8).build());
         WorkerSandbox w = (WorkerSandbox) s;
-        CompletableFuture<Invocation> running = queue(w, "sleep:60", LONG, 1);
+        CompletableFuture<Invocation> running = queue(w, "wait:" + dir.resolve("never"), LONG, 1);
         CompletableFuture<Invocation> behind = queue(w, "echo:x", LONG, 2);
         s.close();
         assertThat(running.join().exit()).isIn(ExitKind.CRASH, ExitKind.OOM);
