@@ -285,6 +285,35 @@ class OrchestratorTest {
     }
 
     @Test
+    void runsThatEndOutOfTheOrderTheyStartedInAreAllAccountedTogether() throws InterruptedException {
+        try (Orchestrator engine = engine(TestRig.config())) {
+            engine.register(testFn("out-of-order").limits(ResourceVector.of(0.5, 100 * MB)).build());
+            assertThat(engine.invoke("out-of-order", bytes("echo:warm")).exit()).isEqualTo(ExitKind.OK);
+            engine.flushRecords();
+            Slot slot = engine.pool().get("out-of-order").slots().getFirst();
+            // as on a pipelined sandbox: the second run joins the first, and its caller is done first
+            UsageMonitor monitor = new UsageMonitor(Duration.ofSeconds(10));
+            try {
+                UsageMonitor.Peaks[] peaks = new UsageMonitor.Peaks[2];
+                UsageMonitor.Sampling first = monitor.start(slot, false);
+                UsageMonitor.Sampling second = monitor.start(slot, true);
+                assertThat(slot.sandbox().invoke(bytes("touch:20")).ok()).isTrue();
+                assertThat(slot.sandbox().invoke(bytes("echo:x")).ok()).isTrue();
+                monitor.finish(second, false, p -> peaks[1] = p);
+                monitor.flush();
+                assertThat(peaks[1]).as("waits for the first, still under way").isNull();
+                monitor.finish(first, false, p -> peaks[0] = p);
+                monitor.flush();
+                // one read after both: their cpu split evenly, the memory peak the first's (the second did not reset it)
+                assertThat(peaks[0].cpuMillis()).isNotNegative().isEqualTo(peaks[1].cpuMillis());
+                assertThat(peaks[0].peakMemoryBytes()).isGreaterThanOrEqualTo(20 * MB);
+            } finally {
+                monitor.close();
+            }
+        }
+    }
+
+    @Test
     void aWorkerThatDiedWhileIdleIsReplacedNotReportedAsACrash() throws Exception {
         try (Orchestrator engine = engine(TestRig.config())) {
             engine.register(testFn("mortal").build());
