@@ -37,6 +37,12 @@ import java.util.Map;
  * timer that changes its period is followed within a few arrivals, without the retrain the engine records as
  * drift (and its tests expect), and the fleet model has not been rerun with it.
  *
+ * <p>{@code blend=on} blends instead of picking ({@link Blend}): each candidate states when it expects the
+ * unit's next call ({@link NextCall}: {@link Tradeoff}, {@link Split}, {@link Periodic} and {@link Seasonal}
+ * do), the distributions are mixed with weights from each candidate's log-score on the unit's past events,
+ * and one window is priced on the mixture at the unit's price, widened by {@code margin}; until a candidate
+ * has an opinion the backtest's pick serves. See docs/benchmarks.md, "Prediction", for what it measured.
+ *
  * <p>Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
  * arrivals, so stale histograms and periods do not linger.
@@ -260,7 +266,7 @@ public final class Auto implements Policy {
             // More calls in one clock minute are one event, as in the paper model: only a new minute is scored.
             boolean event = arrivals == 0 || IdleWindows.idleMinutes(last, now) > 0;
             if (arrivals > 0 && event && experts != null) {
-                Blend.score(experts, scores, IdleWindows.idleMinutes(last, now)); // before they learn it
+                Blend.score(experts, scores, IdleWindows.idleMinutes(last, now), decay); // before they learn it
             }
             if (arrivals > 0 && event && windows[chosen] != null) {
                 score(now);

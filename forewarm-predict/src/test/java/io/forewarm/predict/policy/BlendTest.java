@@ -53,7 +53,7 @@ class BlendTest {
     void theLogScoreRewardsTheModelThatForecastTheCall() {
         NextCall[] models = {sure(10), sure(30), NO_OPINION};
         double[] scores = new double[3];
-        Blend.score(models, scores, 10);
+        Blend.score(models, scores, 10, 0.9);
         // The right model keeps almost all its probability; the wrong one and the one without an opinion keep
         // the floor's share of the base distribution 1 / (d (d + 1)), the latter all of the base.
         double base = 1.0 / (10 * 11);
@@ -63,9 +63,13 @@ class BlendTest {
         double[] w = Blend.weights(scores);
         assertThat(w[0]).isGreaterThan(w[2]).isGreaterThan(w[1]);
         assertThat(w[0] + w[1] + w[2]).isCloseTo(1, within(1e-12));
+        // Older events count less: a second call, at 30, is scored on top of 0.9 x the first score.
+        double before = scores[1];
+        Blend.score(models, scores, 30, 0.9);
+        assertThat(scores[1]).isCloseTo(0.9 * before + Math.log(0.98 + 0.02 / (30 * 31)), within(1e-12));
         // Later than the horizon counts in its last slot, for every model alike.
         double[] late = new double[1];
-        Blend.score(new NextCall[] {sure(5000)}, late, 3000);
+        Blend.score(new NextCall[] {sure(5000)}, late, 3000, 0.9);
         assertThat(late[0]).isCloseTo(Math.log(0.98 + 0.02 / (Blend.HORIZON + 1)), within(1e-12));
     }
 
