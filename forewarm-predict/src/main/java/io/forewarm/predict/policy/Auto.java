@@ -95,6 +95,7 @@ public final class Auto implements Policy {
                     candidates.add(Policies.create(m.strip().replace('/', ','), spec.signals()));
                 }
                 if (blend) {
+                    // A unit of each candidate tells whether it can forecast the next call; fail now, not mid-run.
                     for (Policy c : candidates) {
                         if (!(c.newUnit(UnitProfile.of("blend-check", 128, 0)) instanceof NextCall)) {
                             throw new IllegalArgumentException("policy '" + spec.text() + "': blend=on needs"
@@ -227,7 +228,7 @@ public final class Auto implements Policy {
             this.costs = new double[n];
             this.recent = new long[retrain];
             this.experts = blendMargin < 0 ? null : new NextCall[n];
-            this.scores = new double[blendMargin < 0 ? 0 : n];
+            this.scores = blendMargin < 0 ? null : new double[n];
             build(true);
         }
 
@@ -402,7 +403,7 @@ public final class Auto implements Policy {
             for (UnitPolicy m : models) {
                 m.verify();
             }
-            for (double s : scores) {
+            for (double s : experts == null ? new double[0] : scores) {
                 if (!Double.isFinite(s) || s > 0) {
                     throw new IllegalStateException("auto policy, unit " + profile.id() + ": log-score " + s
                             + " is not a finite log of a probability");
