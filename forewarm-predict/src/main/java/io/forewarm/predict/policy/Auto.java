@@ -37,6 +37,12 @@ import java.util.Map;
  * timer that changes its period is followed within a few arrivals, without the retrain the engine records as
  * drift (and its tests expect), and the fleet model has not been rerun with it.
  *
+ * <p>{@code blend=on} blends instead of picking ({@link Blend}): each candidate states when it expects the
+ * unit's next call ({@link NextCall}: {@link Tradeoff}, {@link Split}, {@link Periodic} and {@link Seasonal}
+ * do), the distributions are mixed with weights from each candidate's log-score on the unit's past events,
+ * and one window is priced on the mixture at the unit's price, widened by {@code margin}; until a candidate
+ * has an opinion the backtest's pick serves. See docs/benchmarks.md, "Prediction", for what it measured.
+ *
  * <p>Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}
  * arrivals, so stale histograms and periods do not linger.
@@ -56,11 +62,15 @@ import java.util.Map;
  */
 public final class Auto implements Policy {
 
-    /** {@code auto[:cold=32,rent=0.1,margin=0,split=off,models=...,decay=0.9,switch=1,drift=on,retrain=8,lead=1]}. */
+    /**
+     * {@code auto[:cold=32,rent=0.1,margin=0,split=off,blend=off,models=...,decay=0.9,switch=1,drift=on,retrain=8,
+     * lead=1]}.
+     */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("auto", "cold",
             "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
             + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
-            + "split=off: on adds the split candidate,models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold"
+            + "split=off: on adds the split candidate,blend=off: on prices one window on the candidates' next-call"
+            + " distributions mixed by their log-scores,models=tradeoff+periodic+seasonal,decay=0.9,switch=1 cold"
             + " start,drift=on,retrain=8,lead=1 minute"
             + " around a scheduled signal)",
             spec -> {
@@ -68,6 +78,7 @@ public final class Auto implements Policy {
                 double rent = spec.number("rent", 0.1, 0, 1000);
                 double margin = spec.number("margin", 0, 0, 1);
                 boolean split = spec.onOff("split", false);
+                boolean blend = spec.onOff("blend", false);
                 String models = spec.string("models", defaultModels(cold, rent, margin, split));
                 double decay = spec.number("decay", 0.9, 0, 1);
                 boolean drift = spec.onOff("drift", true);
@@ -83,8 +94,18 @@ public final class Auto implements Policy {
                     // Inside models= a candidate's own parameters are separated by '/', since ',' ends auto's.
                     candidates.add(Policies.create(m.strip().replace('/', ','), spec.signals()));
                 }
+                if (blend) {
+                    // A unit of each candidate tells whether it can forecast the next call; fail now, not mid-run.
+                    for (Policy c : candidates) {
+                        if (!(c.newUnit(UnitProfile.of("blend-check", 128, 0)) instanceof NextCall)) {
+                            throw new IllegalArgumentException("policy '" + spec.text() + "': blend=on needs"
+                                    + " candidates that state when the next call comes (tradeoff, split, periodic,"
+                                    + " seasonal); '" + c.spec() + "' does not");
+                        }
+                    }
+                }
                 return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead, spec.signals(),
-                        signalLead);
+                        signalLead, blend ? margin : -1);
             });
 
     /**
@@ -109,9 +130,12 @@ public final class Auto implements Policy {
     private final double switchLead;
     private final Signals signals;
     private final long signalLeadMillis;
+    /** With {@code blend=on} the margin around the blended window; negative when the chosen candidate decides. */
+    private final double blendMargin;
 
     private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
-                 int retrain, double switchLead, Signals signals, long signalLeadMillis) {
+                 int retrain, double switchLead, Signals signals, long signalLeadMillis, double blendMargin) {
+        this.blendMargin = blendMargin;
         this.switchLead = switchLead;
         this.signals = signals;
         this.signalLeadMillis = signalLeadMillis;
@@ -171,7 +195,7 @@ public final class Auto implements Policy {
         return candidates;
     }
 
-    /** One unit's candidates, their last windows and their backtest costs. */
+    /** One unit's candidates, their last windows and their backtest costs (and log-scores, when blended). */
     final class Unit implements UnitPolicy {
         private final UnitProfile profile;
         private final double price;
@@ -186,6 +210,11 @@ public final class Auto implements Policy {
         private int drifts;
         private long last = Long.MIN_VALUE;
         private final SignalWindow scheduled;
+        /** With {@code blend=on}: the candidates' states as next-call forecasters, and their log-scores. */
+        private final NextCall[] experts;
+        private final double[] scores;
+        /** The blended per-minute window of the last event (null while no candidate has an opinion). */
+        private Window blended;
 
         Unit(UnitProfile profile) {
             this.profile = profile;
@@ -198,6 +227,8 @@ public final class Auto implements Policy {
             this.issued = new long[n];
             this.costs = new double[n];
             this.recent = new long[retrain];
+            this.experts = blendMargin < 0 ? null : new NextCall[n];
+            this.scores = blendMargin < 0 ? null : new double[n];
             build(true);
         }
 
@@ -221,6 +252,10 @@ public final class Auto implements Policy {
                     owners.put(models[c], this);
                 }
                 windows[c] = null;
+                if (experts != null) {
+                    experts[c] = (NextCall) models[c];
+                    scores[c] = 0;
+                }
             }
         }
 
@@ -230,7 +265,11 @@ public final class Auto implements Policy {
                 UnitPolicy.requireInOrder("auto", profile.id(), last, now);
             }
             // More calls in one clock minute are one event, as in the paper model: only a new minute is scored.
-            if (arrivals > 0 && IdleWindows.idleMinutes(last, now) > 0 && windows[chosen] != null) {
+            boolean event = arrivals == 0 || IdleWindows.idleMinutes(last, now) > 0;
+            if (arrivals > 0 && event && experts != null) {
+                Blend.score(experts, scores, IdleWindows.idleMinutes(last, now), decay); // before they learn it
+            }
+            if (arrivals > 0 && event && windows[chosen] != null) {
                 score(now);
             }
             recent[arrivals % recent.length] = now;
@@ -240,7 +279,15 @@ public final class Auto implements Policy {
                 windows[c] = models[c].onArrival(now);
                 issued[c] = now;
             }
-            return scheduled.onWindow(now, windows[chosen]);
+            if (experts == null) {
+                return scheduled.onWindow(now, windows[chosen]);
+            }
+            if (event) {
+                Window w = Blend.window(experts, scores, price);
+                blended = w == null ? null : IdleWindows.widen(w, blendMargin);
+            }
+            // Until a candidate has an opinion, the one the backtest chose serves (the priced start window).
+            return scheduled.onWindow(now, blended == null ? windows[chosen] : IdleWindows.onClock(blended, now));
         }
 
         @Override
@@ -318,6 +365,15 @@ public final class Auto implements Policy {
             if (arrivals == 0) {
                 return "";
             }
+            if (experts != null && blended != null) {
+                double[] w = Blend.weights(scores);
+                StringBuilder b = new StringBuilder("blends the candidates' next-call distributions:");
+                for (int c = 0; c < models.length; c++) {
+                    b.append(c == 0 ? " " : ", ").append(candidates.get(c).spec()).append(' ')
+                            .append(String.format(java.util.Locale.ROOT, "%.2f", w[c]));
+                }
+                return b.toString();
+            }
             StringBuilder b = new StringBuilder("uses ").append(candidates.get(chosen).spec());
             String inner = models[chosen].explain();
             if (!inner.isEmpty()) {
@@ -347,6 +403,12 @@ public final class Auto implements Policy {
             for (UnitPolicy m : models) {
                 m.verify();
             }
+            for (double s : experts == null ? new double[0] : scores) {
+                if (!Double.isFinite(s) || s > 0) {
+                    throw new IllegalStateException("auto policy, unit " + profile.id() + ": log-score " + s
+                            + " is not a finite log of a probability");
+                }
+            }
             for (int c = 0; c < costs.length; c++) {
                 if (!(costs[c] >= 0) || Double.isInfinite(costs[c])) {
                     throw new IllegalStateException("auto policy, unit " + profile.id() + ": candidate "
@@ -361,9 +423,11 @@ public final class Auto implements Policy {
 
         @Override
         public long stateBytes() {
-            long bytes = HeapBytes.object(6, 3, 2, 0) + HeapBytes.array(models.length, 4) * 2
+            long bytes = HeapBytes.object(9, 3, 2, 0) + HeapBytes.array(models.length, 4) * 2
                     + HeapBytes.array(models.length, 8) * 2 + HeapBytes.array(recent.length, 8)
-                    + detector.heapBytes() + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
+                    + detector.heapBytes() + HeapBytes.object(3, 0, 3, 0) // and its SignalWindow
+                    + (experts == null ? 0 : HeapBytes.array(models.length, 4) + HeapBytes.array(models.length, 8)
+                    + HeapBytes.object(0, 0, 2, 0)); // and the blended window
             for (UnitPolicy m : models) {
                 bytes += m.stateBytes();
             }

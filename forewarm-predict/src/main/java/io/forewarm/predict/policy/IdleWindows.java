@@ -99,42 +99,50 @@ final class IdleWindows {
 
     /**
      * The window that would have cost least over {@code u} distinct idle times {@code values} (whole minutes,
-     * at least 1, ascending), each seen {@code weights} times (a weight may be a fraction: a probability).
+     * at least 1, ascending), each seen {@code weights} times (a weight may be a fraction: a probability). O(u):
+     * a pre-warm's cost splits into a part of its start and a part of its end (below), so each end only needs
+     * the cheapest start before it.
      */
     static Window cheapest(double[] values, double[] weights, int u, double price) {
-        double[] count = new double[u + 1]; // count[i]: the weight of values[0..i)
-        double[] sum = new double[u + 1]; // sum[i]: their weighted sum
+        double total = 0;
         for (int i = 0; i < u; i++) {
-            count[i + 1] = count[i] + weights[i];
-            sum[i + 1] = sum[i] + weights[i] * values[i];
+            total += weights[i];
         }
         // No window: every arrival cold, nothing wasted.
-        double best = price * count[u];
+        double best = price * total;
         long bestP = 0;
         long bestK = 0;
+        double count = 0; // the weight of values[0..e]
+        double sum = 0; // their weighted sum
+        double startCost = Double.POSITIVE_INFINITY; // the least start part over starts <= e
+        long startAt = 0;
         for (int e = 0; e < u; e++) {
             double end = values[e];
-            double above = count[u] - count[e + 1]; // idle times > end: cold, the whole window wasted
+            // A pre-warm from P = values[s] to end costs price x (count[s] + above) + (sum[e+1] - sum[s])
+            // - P x (count[e+1] - count[s]) + (end - P + 1) x above: below P cold and nothing wasted, inside
+            // IT - P, above E - P + 1. The terms in P are price x count[s] - sum[s] + P x (count[s] - total).
+            if (end >= 2) { // P = 1 loads from the next minute: the keep-alive below covers it for less
+                double start = price * count - sum + end * (count - total);
+                if (start < startCost) {
+                    startCost = start;
+                    startAt = (long) end;
+                }
+            }
+            count += weights[e];
+            sum += weights[e] * end;
+            double above = total - count; // idle times > end: cold, the whole window wasted
             // Keep-alive K = end: warm up to end, wasting IT - 1 each, and end for the rest.
-            double keep = price * above + (sum[e + 1] - count[e + 1]) + end * above;
+            double keep = price * above + (sum - count) + end * above;
             if (keep < best) {
                 best = keep;
                 bestP = 0;
                 bestK = (long) end;
             }
-            // Pre-warm from P = values[s] to end: below P cold and nothing wasted, inside IT - P, above E - P + 1.
-            for (int s = 0; s <= e; s++) {
-                double start = values[s];
-                if (start < 2) {
-                    continue; // P = 1 loads from the next minute: the keep-alive above covers it for less
-                }
-                double cost = price * (count[s] + above) + (sum[e + 1] - sum[s]) - start * (count[e + 1] - count[s])
-                        + (end - start + 1) * above;
-                if (cost < best) {
-                    best = cost;
-                    bestP = (long) start;
-                    bestK = (long) (end - start);
-                }
+            double prewarm = startCost + price * above + sum + (end + 1) * above;
+            if (prewarm < best) {
+                best = prewarm;
+                bestP = startAt;
+                bestK = (long) end - startAt;
             }
         }
         return Window.ofMinutes(bestP, bestK);

@@ -129,7 +129,7 @@ public final class Periodic implements Policy {
     }
 
     /** One unit's recent idle times and what they say. */
-    private final class Unit implements UnitPolicy {
+    private final class Unit implements UnitPolicy, NextCall {
         private final String id;
         private final long coldStartMillis;
         private final long[] ring = new long[history];
@@ -196,6 +196,30 @@ public final class Periodic implements Policy {
             }
             // Clock minutes from..until after the arrival's own, however far into its minute the arrival came.
             return IdleWindows.onClock(Window.ofMinutes(from, until - from), now);
+        }
+
+        /**
+         * With a period, the next tick surely at it; else each minute of the next cycle comes first with its
+         * phase share times the chance that no minute before it came, and the rest later.
+         */
+        @Override
+        public boolean nextCall(double[] mass, double weight) {
+            if (arrivals == 0 || period == null && phase == null) {
+                return false;
+            }
+            if (period != null) {
+                NextCall.add(mass, Math.round((double) period.periodMillis() / MINUTE), weight);
+                return true;
+            }
+            long minute = Math.floorDiv(last, MINUTE);
+            double left = weight;
+            for (int d = 1; d <= cycle; d++) {
+                double share = phase.at(minute + d);
+                NextCall.add(mass, d, left * share);
+                left *= 1 - share;
+            }
+            NextCall.add(mass, Double.MAX_VALUE, left);
+            return true;
         }
 
         private Window aroundNextTick(Period p) {

@@ -80,7 +80,7 @@ public final class Seasonal implements Policy {
     }
 
     /** One unit's hourly tables. */
-    final class Unit implements UnitPolicy {
+    final class Unit implements UnitPolicy, NextCall {
         private final String id;
         private final float[] week = new float[WEEK_HOURS];
         private final float[] day = new float[24];
@@ -158,6 +158,29 @@ public final class Seasonal implements Policy {
                 q = Math.max(q, activeMinutes / 60.0);
             }
             return Math.min(1, q * signals.activityFactor(id, atMillis));
+        }
+
+        /**
+         * Poisson arrivals at each minute's probability: the next call comes in minute d with q(d) times the
+         * chance that none came before it (the survival of the hourly rates), later with the rest.
+         */
+        @Override
+        public boolean nextCall(double[] mass, double weight) {
+            if (arrivals == 0) {
+                return false;
+            }
+            double left = weight;
+            double q = 0;
+            for (int d = 1; d < mass.length - 1; d++) {
+                long at = (lastMinute + d) * MINUTE;
+                if (d == 1 || Math.floorMod(at, HOUR) == 0) { // q is constant within an hour
+                    q = minuteProbability(at);
+                }
+                mass[d] += left * q;
+                left *= 1 - q;
+            }
+            mass[mass.length - 1] += left;
+            return true;
         }
 
         private boolean likely(long atMillis) {

@@ -89,15 +89,20 @@ public final class Split implements Policy {
         return new Unit(profile.id(), price, Tradeoff.firstWindow(rent, price, tail));
     }
 
+    /** The window that costs least at {@code price} over a distribution from {@link #nextBefore}. */
+    static Window cheapest(double[][] next, double price) {
+        return IdleWindows.cheapest(next[0], next[1], next[0].length, price);
+    }
+
     /**
-     * The window that costs least at {@code price} over the idle times {@code its}, each of the given weight
-     * (with {@code prior} pseudo idle times of {@code tail} minutes, of weight 1), cut off by the next ticks:
-     * {@code n} ticks {@code at} minutes ahead (ascending), each coming with probability {@code share}. A
-     * background idle time x is the idle time when no tick before it comes; otherwise the first tick that comes
-     * is.
+     * The distribution of the minutes to the next event given the idle times {@code its}, each of the given
+     * weight (with {@code prior} pseudo idle times of {@code tail} minutes, of weight 1), cut off by the next
+     * ticks: {@code n} ticks {@code at} minutes ahead (ascending), each coming with probability {@code share}.
+     * A background idle time x is the idle time when no tick before it comes; otherwise the first tick that
+     * comes is. Returned as the distinct minutes (ascending) and their summed weights, two arrays of one length.
      */
-    static Window cheapestBefore(double[] its, double[] weights, int prior, double tail, int[] at, float[] share,
-                                 int n, double price) {
+    static double[][] nextBefore(double[] its, double[] weights, int prior, double tail, int[] at, float[] share,
+                                 int n) {
         int samples = its.length + prior;
         long[] keys = new long[samples * (n + 1)]; // value in the high bits, index into weight in the low
         double[] weight = new double[keys.length];
@@ -130,11 +135,11 @@ public final class Split implements Policy {
                 summed[u++] = w;
             }
         }
-        return IdleWindows.cheapest(values, summed, u, price);
+        return new double[][] {Arrays.copyOf(values, u), Arrays.copyOf(summed, u)};
     }
 
     /** One unit's tick shares, its background idle times and the window last fitted to them. */
-    private final class Unit implements UnitPolicy {
+    private final class Unit implements UnitPolicy, NextCall {
         private final String id;
         private final double price;
         private final Window start;
@@ -196,6 +201,16 @@ public final class Split implements Policy {
 
         /** The window after an event in {@code minute}, over the background and the ticks of the next cycle. */
         private Window windowFor(long minute) {
+            double[][] next = nextAfter(minute);
+            return next == null ? start : IdleWindows.widen(cheapest(next, price), margin);
+        }
+
+        /**
+         * The distribution of the minutes to the next event after one in {@code minute} (distinct values and
+         * their weights, see {@link #nextBefore}), or null while there are no ticks and too few background idle
+         * times.
+         */
+        private double[][] nextAfter(long minute) {
             int[] at = new int[cycle];
             float[] share = new float[cycle];
             int n = 0;
@@ -208,7 +223,7 @@ public final class Split implements Policy {
             }
             int held = Math.min(added, history);
             if (n == 0 && held < min) {
-                return start;
+                return null;
             }
             // The background's next call comes x - e minutes from now for the idle times x longer than the e
             // minutes since its last call (a renewal process): right after a tick, a burst that ended hours ago
@@ -224,8 +239,24 @@ public final class Split implements Policy {
                     weights[kept++] = halfLife == 0 ? 1 : Math.pow(0.5, (minute - ended[i]) / halfLife);
                 }
             }
-            its = Arrays.copyOf(its, kept);
-            return IdleWindows.widen(cheapestBefore(its, weights, prior, tail, at, share, n, price), margin);
+            return nextBefore(Arrays.copyOf(its, kept), weights, prior, tail, at, share, n);
+        }
+
+        /** The distribution the last event's window was priced on, normalised. */
+        @Override
+        public boolean nextCall(double[] mass, double weight) {
+            double[][] next = arrivals == 0 ? null : nextAfter(lastMinute);
+            if (next == null) {
+                return false;
+            }
+            double total = 0;
+            for (double w : next[1]) {
+                total += w;
+            }
+            for (int i = 0; i < next[0].length; i++) {
+                NextCall.add(mass, next[0][i], weight * next[1][i] / total);
+            }
+            return true;
         }
 
         @Override

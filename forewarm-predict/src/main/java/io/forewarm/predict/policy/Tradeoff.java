@@ -104,7 +104,7 @@ public final class Tradeoff implements Policy {
     }
 
     /** One unit's recent idle times, by the time of day they began in, and the windows fitted to them. */
-    private final class Unit implements UnitPolicy {
+    private final class Unit implements UnitPolicy, NextCall {
         private final String id;
         private final double price;
         private final Window start;
@@ -153,24 +153,50 @@ public final class Tradeoff implements Policy {
          * min} of them, before that to all buckets' together, and with fewer than {@code min} in all the start.
          */
         private Window windowFor(int b) {
+            int slot = slotFor(b);
+            return slot < 0 ? start : fit(slot, held(slot));
+        }
+
+        /** The slot of {@link #fitted} an arrival in bucket {@code b} is fitted in, or -1 for the start window. */
+        private int slotFor(int b) {
             if (its[b].size() >= min) {
-                return fit(b, its[b].toArray());
+                return b;
             }
             int held = 0;
             for (IdleTimeSeries s : its) {
                 held += s.size();
             }
-            if (held < min) {
-                return start;
+            return held < min ? -1 : buckets; // only reached with buckets > 1: one bucket holds them all
+        }
+
+        /** The idle times of {@code slot}: its bucket's, or for the last slot all buckets' together. */
+        private double[] held(int slot) {
+            if (slot < buckets) {
+                return its[slot].toArray();
             }
-            double[] all = new double[held];
-            int n = 0;
+            double[] all = new double[0];
             for (IdleTimeSeries s : its) {
                 double[] part = s.toArray();
-                System.arraycopy(part, 0, all, n, part.length);
-                n += part.length;
+                all = java.util.Arrays.copyOf(all, all.length + part.length);
+                System.arraycopy(part, 0, all, all.length - part.length, part.length);
             }
-            return fit(buckets, all); // only reached with buckets > 1: one bucket holds them all
+            return all;
+        }
+
+        /** The idle times held now for the last arrival's bucket, each as likely, and {@code prior} of {@code tail}. */
+        @Override
+        public boolean nextCall(double[] mass, double weight) {
+            int slot = arrivals == 0 ? -1 : slotFor(bucket(last));
+            if (slot < 0) {
+                return false;
+            }
+            double[] sample = held(slot);
+            double each = weight / (sample.length + prior);
+            for (double x : sample) {
+                NextCall.add(mass, x, each);
+            }
+            NextCall.add(mass, tail, each * prior);
+            return true;
         }
 
         /** The window of {@code slot}, refitted to {@code held} every {@code refit} new idle times. */

@@ -108,19 +108,13 @@ class SplitTest {
         // Every background idle time is 30; a tick 10 minutes ahead comes with probability s. Per idle time:
         // pre-warm [10, 10] is cold when the tick does not come ((1 - s) x price), [30, 30] when it does
         // (s x price), [10, 30] wastes 20 minutes when it does not (20 (1 - s)).
-        double[] its = {30, 30, 30};
-        int[] at = {10};
         // s = 0.7, price 16: 4.8 for [10, 10] against 11.2 and 6; price 24: 7.2 against 16.8 and 6.
-        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.7f}, 1, 16))
-                .isEqualTo(Window.ofMinutes(10, 0));
-        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.7f}, 1, 24))
-                .isEqualTo(Window.ofMinutes(10, 20));
+        assertThat(tickAt10(0.7f, 16)).isEqualTo(Window.ofMinutes(10, 0));
+        assertThat(tickAt10(0.7f, 24)).isEqualTo(Window.ofMinutes(10, 20));
         // s = 0.3, price 16: [30, 30] costs 4.8, [10, 10] 11.2, [10, 30] 14.
-        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {0.3f}, 1, 16))
-                .isEqualTo(Window.ofMinutes(30, 0));
+        assertThat(tickAt10(0.3f, 16)).isEqualTo(Window.ofMinutes(30, 0));
         // A tick that surely comes cuts every idle time off at 10.
-        assertThat(Split.cheapestBefore(its, new double[] {1, 1, 1}, 0, 240, at, new float[] {1f}, 1, 24))
-                .isEqualTo(Window.ofMinutes(10, 0));
+        assertThat(tickAt10(1f, 24)).isEqualTo(Window.ofMinutes(10, 0));
     }
 
     @ParameterizedTest
@@ -164,6 +158,13 @@ class SplitTest {
         }
         assertThat(cost(IdleWindows.cheapest(values, weights, u, price), values, weights, price))
                 .isCloseTo(best, org.assertj.core.api.Assertions.within(1e-9));
+    }
+
+    /** The window at {@code price} for background idle times of 30 and a tick 10 minutes ahead of {@code share}. */
+    private static Window tickAt10(float share, double price) {
+        double[] its = {30, 30, 30};
+        return Split.cheapest(Split.nextBefore(its, new double[] {1, 1, 1}, 0, 240, new int[] {10},
+                new float[] {share}, 1), price);
     }
 
     /** Cold starts at the price plus wasted minutes of {@code w} over weighted idle times (paper model). */
