@@ -46,7 +46,9 @@ def write_scratch(name, mb):
 
 
 def wait_for(path, limit=60.0):
-    """Blocks until the file at path exists (a test creates it to let the call end), for at most limit seconds."""
+    """Creates path + ".waiting", then blocks until the file at path exists (a test creates it to let the call end),
+    for at most limit seconds."""
+    open(path + ".waiting", "w").close()
     deadline = time.monotonic() + limit
     while not os.path.exists(path) and time.monotonic() < deadline:
         time.sleep(0.005)

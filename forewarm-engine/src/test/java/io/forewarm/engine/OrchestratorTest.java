@@ -384,6 +384,17 @@ class OrchestratorTest {
         return engine.pool().get(function).slots().stream().mapToInt(Slot::holders).sum();
     }
 
+    /** Waits until {@code function}'s sandboxes are held by {@code n} invocations; says what it saw if never. */
+    private static void awaitHolding(Orchestrator engine, String function, int n) throws InterruptedException {
+        long deadline = System.nanoTime() + 20_000_000_000L;
+        while (holding(engine, function) != n) {
+            assertThat(System.nanoTime()).as("not %d holding %s in 20 s: %s, queued %d", n, function,
+                    engine.pool().get(function).slots().stream().map(x -> x + " held by " + x.holders()).toList(),
+                    engine.status().function(function).queued()).isLessThan(deadline);
+            Thread.sleep(5);
+        }
+    }
+
     @Test
     void aPipelinedFunctionsCallersRideTheBusySandboxInsteadOfQueueing(@TempDir Path dir) throws Exception {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
@@ -391,13 +402,13 @@ class OrchestratorTest {
             engine.register(testFn("rider").maxConcurrency(1).pipelineDepth(4).build());
             Path gate = dir.resolve("gate");
             Future<InvokeResult> head = pool.submit(() -> engine.invoke("rider", bytes("wait:" + gate)));
-            await(() -> holding(engine, "rider") == 1 && engine.status().function("rider").busy() == 1);
+            await(() -> Files.exists(Path.of(gate + ".waiting"))); // the worker runs it: others queue behind
             List<Future<InvokeResult>> riders = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
                 String want = "r" + i;
                 riders.add(pool.submit(() -> engine.invoke("rider", bytes("echo:" + want))));
             }
-            await(() -> holding(engine, "rider") == 4);
+            awaitHolding(engine, "rider", 4);
             assertThat(engine.status().function("rider").queued()).isZero();
             // the pipeline is full: a fifth caller waits in the queue for room
             Future<InvokeResult> fifth = pool.submit(() -> engine.invoke("rider", bytes("echo:r3")));
@@ -429,13 +440,13 @@ class OrchestratorTest {
             engine.register(testFn("crash-ahead").maxConcurrency(1).pipelineDepth(4).build());
             Path gate = dir.resolve("gate");
             Future<InvokeResult> head = pool.submit(() -> engine.invoke("crash-ahead", bytes("wait:" + gate)));
-            await(() -> holding(engine, "crash-ahead") == 1 && engine.status().function("crash-ahead").busy() == 1);
+            await(() -> Files.exists(Path.of(gate + ".waiting"))); // the worker runs it: others queue behind
             Future<InvokeResult> crash = pool.submit(() -> engine.invoke("crash-ahead", bytes("crash:")));
-            await(() -> holding(engine, "crash-ahead") == 2);
+            awaitHolding(engine, "crash-ahead", 2);
             List<Future<InvokeResult>> behind = List.of(
                     pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:a"))),
                     pool.submit(() -> engine.invoke("crash-ahead", bytes("echo:b"))));
-            await(() -> holding(engine, "crash-ahead") == 4);
+            awaitHolding(engine, "crash-ahead", 4);
             Files.createFile(gate);
             assertThat(head.get().exit()).isEqualTo(ExitKind.OK);
             assertThat(crash.get().exit()).isEqualTo(ExitKind.CRASH);
