@@ -36,6 +36,8 @@ public record EngineStatus(List<FunctionStatus> functions, ResourceVector capaci
      * @param busy              sandboxes running an invocation
      * @param starting          sandboxes being started
      * @param queued            its requests waiting for capacity
+     * @param running           its invocations running now or waiting in a worker's pipeline (several per busy
+     *                          sandbox when it pipelines)
      * @param nextLimits        the limits its next sandbox gets
      * @param limitRaised       whether those are above its own
      * @param window            the window its policy returned at the last arrival, or later for a scheduled
@@ -46,7 +48,7 @@ public record EngineStatus(List<FunctionStatus> functions, ResourceVector capaci
      * @param training          when and why its model was last refitted
      * @param sizing            its right-sizing
      */
-    public record FunctionStatus(String name, String policy, int warm, int busy, int starting, int queued,
+    public record FunctionStatus(String name, String policy, int warm, int busy, int starting, int queued, int running,
                                  ResourceVector nextLimits, boolean limitRaised, Window window,
                                  long lastArrivalMillis, long coldStartMillis, long windowBaseMillis,
                                  Training training, SizingStatus sizing) {

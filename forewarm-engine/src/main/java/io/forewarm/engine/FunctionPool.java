@@ -352,6 +352,11 @@ final class FunctionPool {
         inFlight.decrementAndGet();
     }
 
+    /** Invocations running now (or waiting in a worker's pipeline). */
+    int running() {
+        return inFlight.get();
+    }
+
     /**
      * The most sandboxes the invocations running at once since the current burst of arrivals began needed (each
      * holds up to {@code pipelineDepth} of them).

@@ -400,7 +400,8 @@ public final class Orchestrator implements AutoCloseable {
 
     private EngineStatus.FunctionStatus status(FunctionPool p) {
         return new EngineStatus.FunctionStatus(p.name(), p.policySpec(), p.count(Slot.State.WARM),
-                p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.nextLimits(), p.raised(),
+                p.count(Slot.State.BUSY), p.count(Slot.State.STARTING), p.queued(), p.running(), p.nextLimits(),
+                p.raised(),
                 p.window(), p.lastArrivalMillis(), p.coldStartMillis(), p.windowBaseMillis(), p.training(),
                 p.sizing().status(config.capacity()));
     }

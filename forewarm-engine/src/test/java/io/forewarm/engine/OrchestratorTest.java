@@ -409,7 +409,10 @@ class OrchestratorTest {
                 riders.add(pool.submit(() -> engine.invoke("rider", bytes("echo:" + want))));
             }
             awaitHolding(engine, "rider", 4);
-            assertThat(engine.status().function("rider").queued()).isZero();
+            EngineStatus.FunctionStatus riding = engine.status().function("rider");
+            assertThat(riding.queued()).isZero();
+            assertThat(riding.busy()).isEqualTo(1);
+            assertThat(riding.running()).isEqualTo(4);
             // the pipeline is full: a fifth caller waits in the queue for room
             Future<InvokeResult> fifth = pool.submit(() -> engine.invoke("rider", bytes("echo:r3")));
             await(() -> engine.status().function("rider").queued() == 1);

@@ -61,6 +61,10 @@ final class Metrics {
                     cb.call(f.busy(), f.name(), "busy");
                     cb.call(f.starting(), f.name(), "starting");
                 })).register(registry);
+        GaugeWithCallback.builder().name("forewarm_running_invocations")
+                .help("Invocations running or waiting in a worker's pipeline per function").labelNames("function")
+                .callback(cb -> status.get().functions().forEach(f -> cb.call(f.running(), f.name())))
+                .register(registry);
         GaugeWithCallback.builder().name("forewarm_pool_queued_requests")
                 .help("Requests waiting for capacity per function").labelNames("function")
                 .callback(cb -> status.get().functions().forEach(f -> cb.call(f.queued(), f.name())))

@@ -50,7 +50,8 @@ record MonitorRoutes(Orchestrator engine, HistoryStore history, Functions functi
         for (EngineStatus.FunctionStatus f : s.functions()) {
             ObjectNode x = fs.addObject();
             x.put("name", f.name()).put("policy", f.policy()).put("warm", f.warm()).put("busy", f.busy())
-                    .put("starting", f.starting()).put("queued", f.queued()).put("limitRaised", f.limitRaised());
+                    .put("starting", f.starting()).put("queued", f.queued()).put("running", f.running())
+                    .put("limitRaised", f.limitRaised());
             x.set("nextLimits", vector(f.nextLimits()));
         }
         return o;

@@ -244,6 +244,7 @@ class ApiTest {
         assertThat(fn).isNotNull();
         assertThat(fn.get("warm").asInt()).isEqualTo(1);
         assertThat(fn.get("busy").asInt()).isZero();
+        assertThat(fn.get("running").asInt()).isZero();
         assertThat(r.at("/allocated/memoryBytes").asLong()).isPositive();
         t.delete("/v1/functions/res");
     }
@@ -351,6 +352,7 @@ class ApiTest {
                 .contains("forewarm_invocations_total{function=\"counted\",start=\"warm\"} 2.0")
                 .contains("forewarm_invocation_duration_seconds_bucket{function=\"counted\",start=\"warm\",le=")
                 .contains("forewarm_pool_sandboxes{function=\"counted\",state=\"warm\"} 1.0")
+                .contains("forewarm_running_invocations{function=\"counted\"} 0.0")
                 .contains("forewarm_host_memory_bytes{kind=\"capacity\"}");
 
         HttpResponse<String> csv = t.get("/v1/history/export");
