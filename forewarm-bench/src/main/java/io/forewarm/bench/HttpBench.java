@@ -19,14 +19,22 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * HTTP throughput and latency of warm invocations of the echo worker through the Forewarm API, side by side in
- * the same run with the ceiling: a minimal Helidon SE echo server on the same stack. The load generator keeps
+ * the same run with the ceiling: a minimal Helidon SE echo server on the same stack, and with that server forwarding
+ * each body to an echo worker process over its pipes (the floor of any design that runs functions in processes of
+ * their own). The load generator keeps
  * {@code connections} HTTP/1.1 keep-alive connections (raw sockets, one platform thread each, closed loop),
  * warms up, then measures; latencies are per request, from writing it to reading the whole response. The echo
  * worker runs twice: one invocation per sandbox at a time ({@code sandboxes} of them), then pipelined ({@code
@@ -34,7 +42,9 @@ import java.util.concurrent.CountDownLatch;
  * InProcessEcho}, which prices everything but the worker round trip.
  *
  * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64]
- * [sandboxes=connections] [depth=8]}.
+ * [sandboxes=connections] [depth=8] [phases=ceiling,bare,bare-pipelined,api,echo,pipelined,inprocess]}: a phase may be named
+ * more than once (say, the ceiling before and after the others on a noisy host); the shares are of the mean of
+ * the ceiling's runs.
  */
 public final class HttpBench {
 
@@ -63,7 +73,11 @@ public final class HttpBench {
         }
     }
 
-    /** Runs both targets and prints one line each and the ratio. */
+    /** The phases run when none are named, in this order. */
+    private static final List<String> ALL_PHASES = List.of("ceiling", "bare", "bare-pipelined", "api", "echo",
+            "pipelined", "inprocess");
+
+    /** Runs the phases, prints one line each, then each one's throughput as a share of the ceiling's. */
     public static void main(String[] args) throws Exception {
         int connections = args.length > 0 ? Integer.parseInt(args[0]) : 32;
         int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 10;
@@ -71,54 +85,199 @@ public final class HttpBench {
         int size = args.length > 3 ? Integer.parseInt(args[3]) : 64;
         int sandboxes = args.length > 4 ? Integer.parseInt(args[4]) : connections;
         int depth = args.length > 5 ? Integer.parseInt(args[5]) : 8;
+        List<String> phases = args.length > 6 ? List.of(args[6].split(",")) : ALL_PHASES;
+        if (!ALL_PHASES.containsAll(phases)) {
+            throw new IllegalArgumentException("unknown phase in " + phases + "; phases are " + ALL_PHASES);
+        }
         byte[] payload = new byte[size];
         Arrays.fill(payload, (byte) 'x');
         System.out.printf("HttpBench: %d connections, %d s warm-up, %d s measured, %d-byte payload, %d cpus%n",
                 connections, warmup, measure, size, Runtime.getRuntime().availableProcessors());
-
-        WebServer ceiling = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
-                (req, res) -> res.send(req.content().inputStream().readAllBytes()))).build().start();
-        Result c;
-        try {
-            c = load("ceiling (Helidon echo)", ceiling.port(), "/echo", payload, connections, warmup, measure, 200);
-        } finally {
-            ceiling.stop();
-        }
-        System.out.println(c.line());
+        Load load = (target, port, path, status) ->
+                load(target, port, path, payload, connections, warmup, measure, status);
 
         Map<String, String> flags = Map.of("server.port", "0", "history.file", "memory",
                 "history.functions-file", "none",
                 "engine.default-policy", "fixed:60", "engine.queue-capacity", "256",
                 "sandbox.cgroup-parent", "forewarm-bench", "sandbox.scratch", "/var/tmp/forewarm-bench-scratch");
-        Result f;
-        Result p;
+        List<Result> results = new ArrayList<>();
         // FOREWARM_* environment variables may change what the flags leave alone, e.g. FOREWARM_SANDBOX_BACKEND
-        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags))) {
-            // the API's own cost: auth filter, routing, lookup, a JSON error; no engine, no sandbox
-            Result api = load("forewarm API, 404 (no sandbox)", server.port(), "/v1/functions/ghost/invocations",
-                    payload, connections, warmup, measure, 404);
-            System.out.println(api.line());
-            deploy(server.uri(), "echo", sandboxes, 1);
-            f = load("forewarm (echo worker)", server.port(), "/v1/functions/echo/invocations", payload,
-                    connections, warmup, measure, 200);
-            System.out.println(f.line());
-            deploy(server.uri(), "echo-pipelined", Math.ceilDiv(connections, depth), depth);
-            p = load("forewarm (echo, pipelined " + depth + ")", server.port(), "/v1/functions/echo-pipelined"
-                    + "/invocations", payload, connections, warmup, measure, 200);
-            System.out.println(p.line());
+        try (Servers servers = new Servers(ServerConfig.load(null, System.getenv(), flags))) {
+            for (String phase : phases) {
+                Result r = switch (phase) {
+                    case "ceiling" -> {
+                        servers.close();
+                        yield ceiling(load);
+                    }
+                    case "bare" -> {
+                        servers.close();
+                        yield bareForwarder(load, sandboxes);
+                    }
+                    case "bare-pipelined" -> {
+                        servers.close();
+                        yield barePipelined(load, Math.ceilDiv(connections, depth), depth);
+                    }
+                    // the API's own cost: auth filter, routing, lookup, a JSON error; no engine, no sandbox
+                    case "api" -> load.run("forewarm API, 404 (no sandbox)", servers.forewarm().port(),
+                            "/v1/functions/ghost/invocations", 404);
+                    case "echo" -> load.run("forewarm (echo worker)", servers.deployed("echo", sandboxes, 1),
+                            "/v1/functions/echo/invocations", 200);
+                    case "pipelined" -> load.run("forewarm (echo, pipelined " + depth + ")",
+                            servers.deployed("echo-pipelined", Math.ceilDiv(connections, depth), depth),
+                            "/v1/functions/echo-pipelined/invocations", 200);
+                    // the same server and engine on sandboxes that answer in the caller: all but the round trip
+                    default -> load.run("forewarm (in-process echo)", servers.inProcess(sandboxes),
+                            "/v1/functions/echo/invocations", 200);
+                };
+                System.out.println(r.line());
+                results.add(r);
+            }
         }
-        // the same server and engine on sandboxes that answer in the caller: all but the worker round trip
-        Result in;
-        try (ForewarmServer server = ForewarmServer.start(ServerConfig.load(null, System.getenv(), flags),
-                new InProcessEcho())) {
-            deploy(server.uri(), "echo", sandboxes, 1);
-            in = load("forewarm (in-process echo)", server.port(), "/v1/functions/echo/invocations", payload,
-                    connections, warmup, measure, 200);
+        double ceiling = results.stream().filter(r -> r.target().startsWith("ceiling"))
+                .mapToDouble(Result::throughput).average().orElse(Double.NaN);
+        System.out.printf(Locale.ROOT, "share of the ceiling's throughput (%,.0f req/s, the mean of its runs):%n",
+                ceiling);
+        for (Result r : results) {
+            System.out.printf(Locale.ROOT, "  %-36s %5.1f %%%n", r.target(), 100 * r.throughput() / ceiling);
         }
-        System.out.println(in.line());
-        System.out.printf(Locale.ROOT, "forewarm / ceiling throughput: %.1f %%, pipelined %d: %.1f %% (in-process"
-                + " echo, no worker round trip: %.1f %%)%n", 100 * f.throughput() / c.throughput(), depth,
-                100 * p.throughput() / c.throughput(), 100 * in.throughput() / c.throughput());
+    }
+
+    /** Runs the load generator against one target of this run. */
+    private interface Load {
+        Result run(String target, int port, String path, int status) throws InterruptedException;
+    }
+
+    /**
+     * The Forewarm servers of a run, one at a time, started when a phase needs one: a phase measures with no other
+     * server's sandboxes alive (the ceiling and the bare forwarder with none at all).
+     */
+    private static final class Servers implements AutoCloseable {
+        private final ServerConfig config;
+        private ForewarmServer running;
+        private boolean inProcess;
+        private final Set<String> deployed = new HashSet<>();
+
+        Servers(ServerConfig config) {
+            this.config = config;
+        }
+
+        /** The server on the configured sandboxes. */
+        ForewarmServer forewarm() {
+            if (running == null || inProcess) {
+                close();
+                running = ForewarmServer.start(config);
+            }
+            return running;
+        }
+
+        /** The port of the server with {@code name} deployed as the echo worker with these settings. */
+        int deployed(String name, int sandboxes, int depth) throws IOException, InterruptedException {
+            URI uri = forewarm().uri();
+            if (deployed.add(name)) {
+                deploy(uri, name, sandboxes, depth);
+            }
+            return running.port();
+        }
+
+        /** The port of the server on {@link InProcessEcho}, with its echo function deployed. */
+        int inProcess(int sandboxes) throws IOException, InterruptedException {
+            if (running == null || !inProcess) {
+                close();
+                running = ForewarmServer.start(config, new InProcessEcho());
+                inProcess = true;
+                deploy(running.uri(), "echo", sandboxes, 1);
+            }
+            return running.port();
+        }
+
+        /** Stops the running server, if any. */
+        @Override
+        public void close() {
+            if (running != null) {
+                running.close();
+            }
+            running = null;
+            inProcess = false;
+            deployed.clear();
+        }
+    }
+
+    /** The ceiling: a minimal Helidon SE server on the same stack whose {@code POST /echo} answers its body. */
+    private static Result ceiling(Load load) throws InterruptedException {
+        WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
+                (req, res) -> res.send(req.content().inputStream().readAllBytes()))).build().start();
+        try {
+            return load.run("ceiling (Helidon echo)", server.port(), "/echo", 200);
+        } finally {
+            server.stop();
+        }
+    }
+
+    /**
+     * The bare forwarder pipelined as Forewarm pipelines a worker: {@code workers} workers, each request's frame
+     * written to the next of them at once, up to {@code depth} waiting per worker, answers read in order by one
+     * reader per worker.
+     */
+    private static Result barePipelined(Load load, int workers, int depth) throws IOException, InterruptedException {
+        List<String> argv = Launchers.java("echo", Echo.class).build().argv();
+        List<RawWorker> started = new ArrayList<>();
+        Semaphore room = new Semaphore(workers * depth);
+        AtomicInteger next = new AtomicInteger();
+        try {
+            for (int i = 0; i < workers; i++) {
+                started.add(RawWorker.start(argv).pipelined());
+            }
+            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
+                    (req, res) -> {
+                        byte[] body = req.content().inputStream().readAllBytes();
+                        room.acquire();
+                        try {
+                            RawWorker w = started.get(Math.floorMod(next.getAndIncrement(), workers));
+                            res.send(w.submit(body).join());
+                        } finally {
+                            room.release();
+                        }
+                    })).build().start();
+            try {
+                return load.run("bare forwarder, pipelined " + depth, server.port(), "/echo", 200);
+            } finally {
+                server.stop();
+            }
+        } finally {
+            started.forEach(RawWorker::close);
+        }
+    }
+
+    /**
+     * The ceiling's server with one thing added, what no process-isolated design can avoid: each request's body
+     * goes to an echo worker process over its pipes and the worker's answer is sent back ({@link RawWorker}:
+     * no sandbox, cgroup, engine or history), {@code workers} workers shared through a queue.
+     */
+    private static Result bareForwarder(Load load, int workers) throws IOException, InterruptedException {
+        List<String> argv = Launchers.java("echo", Echo.class).build().argv();
+        BlockingQueue<RawWorker> idle = new ArrayBlockingQueue<>(workers);
+        try {
+            for (int i = 0; i < workers; i++) {
+                idle.add(RawWorker.start(argv));
+            }
+            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
+                    (req, res) -> {
+                        byte[] body = req.content().inputStream().readAllBytes();
+                        RawWorker w = idle.take();
+                        try {
+                            res.send(w.invoke(body));
+                        } finally {
+                            idle.add(w);
+                        }
+                    })).build().start();
+            try {
+                return load.run("bare forwarder (Helidon + pipes)", server.port(), "/echo", 200);
+            } finally {
+                server.stop();
+            }
+        } finally {
+            idle.forEach(RawWorker::close);
+        }
     }
 
     /** Deploys the echo worker as {@code name}, {@code sandboxes} sandboxes at a time, each holding {@code depth}. */

@@ -3,10 +3,6 @@ package io.forewarm.bench;
 import io.forewarm.examples.Echo;
 import io.forewarm.examples.Launchers;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -22,11 +18,6 @@ import java.util.concurrent.atomic.LongAdder;
  * [depths=1,8] [seconds=8] [virtual|platform]}; each depth runs on fresh workers after a 5 s warm-up.
  */
 public final class PipelineProbe {
-
-    private static final int INIT = 1;
-    private static final int READY = 2;
-    private static final int INVOKE = 3;
-    private static final int RESULT = 4;
 
     private PipelineProbe() {
     }
@@ -50,25 +41,19 @@ public final class PipelineProbe {
         long from = System.nanoTime() + 5_000_000_000L;
         long until = from + seconds * 1_000_000_000L;
         LongAdder done = new LongAdder();
-        List<Process> processes = new ArrayList<>();
+        List<RawWorker> started = new ArrayList<>();
         List<Thread> callers = new ArrayList<>();
         try {
             for (int w = 0; w < workers; w++) {
-                Process p = new ProcessBuilder(argv).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-                processes.add(p);
-                DataOutputStream out = new DataOutputStream(p.getOutputStream());
-                DataInputStream in = new DataInputStream(new BufferedInputStream(p.getInputStream(), 1 << 16));
-                out.write(frames(INIT, 1, new byte[0]));
-                out.flush();
-                expect(in, READY);
-                byte[] batch = frames(INVOKE, depth, new byte[64]);
+                RawWorker worker = RawWorker.start(argv);
+                started.add(worker);
+                byte[] batch = RawWorker.frames(RawWorker.INVOKE, depth, new byte[64]);
                 Runnable caller = () -> {
                     try {
                         while (System.nanoTime() < until) {
-                            out.write(batch);
-                            out.flush();
+                            worker.send(batch);
                             for (int k = 0; k < depth; k++) {
-                                expect(in, RESULT);
+                                worker.expect(RawWorker.RESULT);
                             }
                             if (System.nanoTime() >= from) {
                                 done.add(depth);
@@ -84,28 +69,8 @@ public final class PipelineProbe {
                 t.join();
             }
         } finally {
-            processes.forEach(Process::destroyForcibly);
+            started.forEach(RawWorker::close);
         }
         return done.sum() / (double) seconds;
-    }
-
-    /** {@code n} copies of one frame (type, 4-byte length, payload), back to back. */
-    private static byte[] frames(int type, int n, byte[] payload) throws IOException {
-        ByteArrayOutputStream buf = new ByteArrayOutputStream();
-        DataOutputStream out = new DataOutputStream(buf);
-        for (int i = 0; i < n; i++) {
-            out.writeByte(type);
-            out.writeInt(payload.length);
-            out.write(payload);
-        }
-        return buf.toByteArray();
-    }
-
-    private static void expect(DataInputStream in, int type) throws IOException {
-        int t = in.read();
-        in.readFully(new byte[in.readInt()]);
-        if (t != type) {
-            throw new IOException("expected frame type " + type + " but got " + t);
-        }
     }
 }
