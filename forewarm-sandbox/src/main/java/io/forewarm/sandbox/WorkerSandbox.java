@@ -38,8 +38,6 @@ final class WorkerSandbox extends AbstractSandbox {
     private record Ended(boolean protocol, String reason) {
     }
 
-    /** How long a caller waiting for its turn sleeps before it looks again, should a wake-up be lost. */
-    private static final long RECHECK_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     /** How often the watchdog looks for exchanges past their deadline: a timeout fires at most this late. */
     static final long WATCH_PERIOD_NANOS = TimeUnit.MILLISECONDS.toNanos(5);
     /** A deadline claimed by the watchdog: the exchange timed out and its worker is being killed. */
@@ -259,8 +257,9 @@ final class WorkerSandbox extends AbstractSandbox {
                     }
                 }
             } else {
-                // woken by the reader; the time limit only covers a wake-up lost to a race with close
-                LockSupport.parkNanos(this, RECHECK_NANOS);
+                // Woken by whoever answers it or hands the reading on. Not a timed park: on a virtual thread each
+                // one schedules and cancels a timer task, waking the scheduler's timer thread once per invocation.
+                LockSupport.park(this);
             }
         }
         if (t.outcome instanceof Invocation inv) {
@@ -389,6 +388,13 @@ final class WorkerSandbox extends AbstractSandbox {
         WATCHED.remove(this);
         process.destroyForcibly();
         reap(process);
-        failPipeline("sandbox " + id + " closed before this invocation's turn");
+        // under the send lock, so no invocation joins the pipeline after this: each sent one is failed here or
+        // sees the sandbox closed before it is sent
+        sending.lock();
+        try {
+            failPipeline("sandbox " + id + " closed before this invocation's turn");
+        } finally {
+            sending.unlock();
+        }
     }
 }
