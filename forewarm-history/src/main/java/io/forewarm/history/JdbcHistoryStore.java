@@ -63,8 +63,10 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private final Connection writer;
     private final Connection reader;
     private final Map<String, Integer> functionIds = new HashMap<>();
-    // Guarded by the reader's monitor, like the reader itself: preparing costs more than a small query.
-    private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
+    // Guarded by writeLock (and used by the constructor before the writer starts), like the writer itself.
+    private final StatementCache writerStatements;
+    // Guarded by the reader's monitor, like the reader itself.
+    private final StatementCache readerStatements;
     private final Thread writerThread;
     private long nextSeq;
     private int nextFunctionId;
@@ -84,6 +86,8 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         this.buffer = new LinkedBlockingQueue<>(options.bufferCapacity());
         this.writer = writer;
         this.reader = reader;
+        this.writerStatements = new StatementCache(writer);
+        this.readerStatements = new StatementCache(reader);
         try {
             try (Statement s = writer.createStatement()) {
                 for (String ddl : sql.create) {
@@ -94,6 +98,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             loadFunctionIds();
             recoverRollups();
         } catch (SQLException | RuntimeException e) {
+            writerStatements.closeAll();
             closeQuietly(reader); // the caller closes the writer it opened
             throw e;
         }
@@ -259,12 +264,11 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             return;
         }
         inTransaction(() -> {
-            try (PreparedStatement ps = writer.prepareStatement(HistorySql.INSERT_FUNCTION)) {
-                for (Map.Entry<String, Integer> e : added.entrySet()) {
-                    ps.setInt(1, e.getValue());
-                    ps.setString(2, e.getKey());
-                    ps.executeUpdate();
-                }
+            PreparedStatement ps = writerStatements.prepared(HistorySql.INSERT_FUNCTION);
+            for (Map.Entry<String, Integer> e : added.entrySet()) {
+                ps.setInt(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.executeUpdate();
             }
             return 0L;
         });
@@ -390,12 +394,11 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     }
 
     private long update(String sql, long... params) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setLong(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
+        PreparedStatement ps = writerStatements.prepared(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setLong(i + 1, params[i]);
         }
+        return ps.executeUpdate();
     }
 
     /**
@@ -434,12 +437,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
 
     /** The reader's statement for {@code sql}, prepared once; call only while holding the reader's monitor. */
     private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = readerStatements.get(sql);
-        if (ps == null) {
-            ps = reader.prepareStatement(sql);
-            readerStatements.put(sql, ps);
-        }
-        return ps;
+        return readerStatements.prepared(sql);
     }
 
     private <T> T read(String what, Query<T> query) {
@@ -670,9 +668,10 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             problem = problem == null ? e : problem;
         } finally {
             synchronized (reader) {
-                readerStatements.values().forEach(JdbcHistoryStore::closeQuietly);
+                readerStatements.closeAll();
                 closeQuietly(reader);
             }
+            writerStatements.closeAll();
             closeQuietly(writer);
             writeLock.unlock();
         }
