@@ -72,7 +72,8 @@ final class IngestBenchmark {
                             + " %.0f ms (%.2f us per append); writer thread cpu %.0f ms (%.2f us per record);"
                             + " rolled-up arrivals %,d%n", n,
                     (appended - start) / 1e6, (flushed - start) / 1e6, n / ((flushed - start) / 1e9), cpu / 1e6,
-                    n / (cpu / 1e9), producerCpu / 1e6, producerCpu / 1e3 / n, writerCpu / 1e6, writerCpu / 1e3 / n, total);
+                    n / (cpu / 1e9), producerCpu / 1e6, producerCpu / 1e3 / n, writerCpu / 1e6, writerCpu / 1e3 / n,
+                    total);
             if (total != n) {
                 throw new IllegalStateException("rollups count " + total + " arrivals, expected " + n);
             }
