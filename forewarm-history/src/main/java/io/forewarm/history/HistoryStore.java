@@ -6,8 +6,9 @@ import java.time.Instant;
 
 /**
  * Where the engine writes one record per execution and predictors read them back. Appends are buffered and
- * written in batches off the request path; per-minute rollups are kept in step with every batch; retention
- * trims raw rows by age and size while their minutes live on in the rollups.
+ * written in batches off the request path; per-minute rollups follow within about a second, and are complete
+ * once {@link #flush} returns; retention trims raw rows by age and size while their minutes live on in the
+ * rollups.
  */
 public interface HistoryStore extends HistoryView, AutoCloseable {
 

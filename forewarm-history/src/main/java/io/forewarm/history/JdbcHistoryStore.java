@@ -11,6 +11,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -32,10 +33,13 @@ import java.util.function.Consumer;
  *
  * <p>{@link #append} only validates the record and puts it in a bounded buffer. One writer thread drains the
  * buffer into batches and writes a batch when it is full or {@code batchInterval} after the previous write:
- * the dialect writes the raw rows (and commits them), then one transaction folds them into the per-minute
- * rollups and moves a watermark; opening the store rolls up any rows above the watermark, so after a crash
- * raw rows and rollups agree again. When the buffer is full, {@code append} blocks until the writer has made
- * room: back-pressure slows the producer instead of dropping history. A committed batch survives kill -9, so
+ * the dialect writes the raw rows (and commits them). At most every {@link #ROLL_UP_EVERY}, and before a flush,
+ * a close or retention completes, one transaction folds the raw rows written since into the per-minute rollups
+ * and moves a watermark: a rollup costs about as much for a few batches as for one (a statement, a commit,
+ * an upsert per function and minute), so under load the rollups lag the raw rows by up to that period, but
+ * never once {@link #flush} has returned. Opening the store rolls up any rows above the watermark, so after a
+ * crash raw rows and rollups agree again. When the buffer is full, {@code append} blocks until the writer has
+ * made room: back-pressure slows the producer instead of dropping history. A committed batch survives kill -9, so
  * a crash loses at most the records of the last batch interval; {@link #close} writes everything.
  *
  * <p>Sequence numbers and function ids are handed out by the one writer in memory, so one store writes a
@@ -47,6 +51,8 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcHistoryStore.class);
     private static final int SIZE_ROUNDS = 4;
+    /** Longest the rollups lag the committed raw rows while records keep coming (flush does not wait for it). */
+    static final Duration ROLL_UP_EVERY = Duration.ofSeconds(1);
 
     /** A point in the buffer: completed once everything queued before it is committed. */
     private record Barrier(CompletableFuture<Void> done, boolean stop) {
@@ -63,10 +69,14 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private final Connection writer;
     private final Connection reader;
     private final Map<String, Integer> functionIds = new HashMap<>();
-    // Guarded by the reader's monitor, like the reader itself: preparing costs more than a small query.
-    private final Map<String, PreparedStatement> readerStatements = new HashMap<>();
+    // Guarded by writeLock (and used by the constructor before the writer starts), like the writer itself.
+    private final StatementCache writerStatements;
+    // Guarded by the reader's monitor, like the reader itself.
+    private final StatementCache readerStatements;
     private final Thread writerThread;
     private long nextSeq;
+    /** Raw rows below this sequence number are in the rollups: the watermark as last committed. */
+    private long rolledUpTo;
     private int nextFunctionId;
     private volatile boolean closed;
     private volatile Throwable failure;
@@ -84,6 +94,8 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         this.buffer = new LinkedBlockingQueue<>(options.bufferCapacity());
         this.writer = writer;
         this.reader = reader;
+        this.writerStatements = new StatementCache(writer);
+        this.readerStatements = new StatementCache(reader);
         try {
             try (Statement s = writer.createStatement()) {
                 for (String ddl : sql.create) {
@@ -94,6 +106,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             loadFunctionIds();
             recoverRollups();
         } catch (SQLException | RuntimeException e) {
+            writerStatements.closeAll();
             closeQuietly(reader); // the caller closes the writer it opened
             throw e;
         }
@@ -168,7 +181,9 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         List<Object> drained = new ArrayList<>(options.batchSize());
         long intervalNanos = options.batchInterval().toNanos();
         long retentionNanos = options.retentionEvery().toNanos();
+        long rollUpNanos = ROLL_UP_EVERY.toNanos();
         long nextWrite = System.nanoTime() + intervalNanos;
+        long nextRollUp = System.nanoTime() + rollUpNanos;
         long nextRetention = System.nanoTime() + retentionNanos;
         boolean stop = false;
         while (!stop) {
@@ -193,6 +208,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
                 } else {
                     Barrier b = (Barrier) item;
                     write(batch);
+                    rollUpPending();
                     Throwable f = failure;
                     if (f == null) {
                         b.done().complete(null);
@@ -207,6 +223,10 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             if (now - nextWrite >= 0) {
                 write(batch);
                 nextWrite = now + intervalNanos;
+            }
+            if (now - nextRollUp >= 0) {
+                rollUpPending();
+                nextRollUp = now + rollUpNanos;
             }
             if (retentionNanos > 0 && now - nextRetention >= 0 && failure == null && !closed) {
                 nextRetention = now + retentionNanos;
@@ -241,10 +261,25 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private void writeBatch(List<ExecutionRecord> batch) throws SQLException {
         registerFunctions(batch);
         long first = nextSeq;
-        // The raw rows commit by themselves; the rollup transaction below records how far they got.
+        // The raw rows commit by themselves; the rollup transaction, later, records how far they got.
         writeRows(writer, batch, first, functionIds);
         nextSeq = first + batch.size();
-        rollUp(first, nextSeq);
+    }
+
+    /** Rolls up the raw rows written since the last rollup; a failure stops the store like a failed write. */
+    private void rollUpPending() {
+        writeLock.lock();
+        try {
+            if (failure == null && rolledUpTo < nextSeq) {
+                rollUp(rolledUpTo, nextSeq);
+            }
+        } catch (SQLException | RuntimeException e) {
+            failure = e;
+            LOG.error("rolling up records {} to {} of {} failed; the store stops accepting records", rolledUpTo,
+                    nextSeq, name, e);
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     /** Gives new function names their ids, committed before any raw row can refer to them. */
@@ -259,12 +294,11 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             return;
         }
         inTransaction(() -> {
-            try (PreparedStatement ps = writer.prepareStatement(HistorySql.INSERT_FUNCTION)) {
-                for (Map.Entry<String, Integer> e : added.entrySet()) {
-                    ps.setInt(1, e.getValue());
-                    ps.setString(2, e.getKey());
-                    ps.executeUpdate();
-                }
+            PreparedStatement ps = writerStatements.prepared(HistorySql.INSERT_FUNCTION);
+            for (Map.Entry<String, Integer> e : added.entrySet()) {
+                ps.setInt(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.executeUpdate();
             }
             return 0L;
         });
@@ -278,14 +312,15 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             update(sql.rollUp, from, to);
             return update(HistorySql.SET_WATERMARK, to);
         });
+        rolledUpTo = to;
     }
 
-    /** Rolls up raw rows a crash left behind between their commit and their batch's rollup. */
+    /** Rolls up raw rows a crash left behind between their commit and their rollup. */
     private void recoverRollups() throws SQLException {
-        long watermark = queryLong(HistorySql.WATERMARK);
-        if (watermark < nextSeq) {
-            LOG.info("{}: rolling up {} records written just before an unclean shutdown", name, nextSeq - watermark);
-            rollUp(watermark, nextSeq);
+        rolledUpTo = queryLong(HistorySql.WATERMARK);
+        if (rolledUpTo < nextSeq) {
+            LOG.info("{}: rolling up {} records written just before an unclean shutdown", name, nextSeq - rolledUpTo);
+            rollUp(rolledUpTo, nextSeq);
         }
     }
 
@@ -329,6 +364,10 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         RetentionPolicy policy = options.retention();
         writeLock.lock();
         try {
+            // Raw rows about to go must be in the rollups first, or their minutes would be lost with them.
+            if (rolledUpTo < nextSeq) {
+                rollUp(rolledUpTo, nextSeq);
+            }
             long rawByAge = 0;
             long rollupsByAge = 0;
             Instant rawCutoff = policy.rawCutoff(now);
@@ -390,12 +429,11 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     }
 
     private long update(String sql, long... params) throws SQLException {
-        try (PreparedStatement ps = writer.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                ps.setLong(i + 1, params[i]);
-            }
-            return ps.executeUpdate();
+        PreparedStatement ps = writerStatements.prepared(sql);
+        for (int i = 0; i < params.length; i++) {
+            ps.setLong(i + 1, params[i]);
         }
+        return ps.executeUpdate();
     }
 
     /**
@@ -434,12 +472,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
 
     /** The reader's statement for {@code sql}, prepared once; call only while holding the reader's monitor. */
     private PreparedStatement prepared(String sql) throws SQLException {
-        PreparedStatement ps = readerStatements.get(sql);
-        if (ps == null) {
-            ps = reader.prepareStatement(sql);
-            readerStatements.put(sql, ps);
-        }
-        return ps;
+        return readerStatements.prepared(sql);
     }
 
     private <T> T read(String what, Query<T> query) {
@@ -670,9 +703,10 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             problem = problem == null ? e : problem;
         } finally {
             synchronized (reader) {
-                readerStatements.values().forEach(JdbcHistoryStore::closeQuietly);
+                readerStatements.closeAll();
                 closeQuietly(reader);
             }
+            writerStatements.closeAll();
             closeQuietly(writer);
             writeLock.unlock();
         }

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * When rollups move from the hot, keyed table (upserted by every batch) to the sealed, function-ordered one.
+ * When rollups move from the hot, keyed table (upserted by the writer) to the sealed, function-ordered one.
  * Only whole UTC days are sealed, one per pass, so each sealed chunk is large enough that one function's minutes fill a
  * few row groups of their own; a day is sealed once it ended more than {@link #GRACE} ago, when records
  * for it have stopped arriving (a late one still lands in the hot table and is added up by the queries).

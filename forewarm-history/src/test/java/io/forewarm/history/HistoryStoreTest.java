@@ -59,6 +59,22 @@ class HistoryStoreTest extends StoreContract {
     }
 
     @Test
+    void rollupsCatchUpWithTheRawRowsWithoutAFlush() throws InterruptedException {
+        try (HistoryStore store = open(fresh().withBatchInterval(Duration.ofMillis(20)))) {
+            for (int i = 0; i < 3; i++) {
+                store.append(record("f", T0.plusSeconds(i), 10));
+            }
+            // No flush: the writer rolls up by itself, within JdbcHistoryStore.ROLL_UP_EVERY of the write.
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (store.arrivalsPerMinute("f", T0, 1)[0] < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(store.arrivalsPerMinute("f", T0, 1)).containsExactly(3);
+            assertThat(store.records("f", T0, T0.plusSeconds(60))).hasSize(3);
+        }
+    }
+
+    @Test
     void arrivalsPerMinuteIsIndexedFromTheMinuteContainingFrom() {
         try (HistoryStore store = open(fresh())) {
             for (int minute : new int[] {0, 0, 2, 5, 5, 5, 9}) {

@@ -12,8 +12,10 @@ import java.util.Random;
  * 1,000,000) to a store with default options, then flushes: a DuckDB file, or a fresh schema of the PostgreSQL
  * database {@code -Dhistory.url=jdbc:postgresql://...} names. With a {@code rate} the producer appends that many
  * records per second in bursts every 5 ms, as the engine's usage monitor hands them over under load, and the
- * figure that matters is the cpu per record. Run by hand: {@code java -cp <test classpath> [-Dhistory.url=...]
- * io.forewarm.history.IngestBenchmark [n [batchSize [rate]]]}.
+ * figure that matters is the cpu per record: the process's, and the writer thread's alone (the process's also
+ * counts the JIT, GC and DuckDB's own threads). {@code -Dhistory.memory=true} measures an in-memory DuckDB
+ * database, as the server opens it without a history file. Run by hand: {@code java -cp <test classpath>
+ * [-Dhistory.url=...|-Dhistory.memory=true] io.forewarm.history.IngestBenchmark [n [batchSize [rate]]]}.
  */
 final class IngestBenchmark {
 
@@ -36,12 +38,16 @@ final class IngestBenchmark {
         }
         Path dir = Files.createTempDirectory("forewarm-ingest");
         Backend.Place place = Backend.forBenchmark(dir);
-        System.out.println("store: " + place.describe());
-        try (HistoryStore store = place.open(place.durable().withBatchSize(batch))) {
+        boolean memory = Boolean.getBoolean("history.memory");
+        System.out.println("store: " + (memory ? "DuckDB in memory" : place.describe()));
+        try (HistoryStore store = place.open((memory ? place.fresh() : place.durable()).withBatchSize(batch))) {
             var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
                     .getOperatingSystemMXBean();
             long cpuStart = os.getProcessCpuTime();
             var threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long writerId = Thread.getAllStackTraces().keySet().stream()
+                    .filter(t -> t.getName().equals("history-writer")).findFirst().orElseThrow().threadId();
+            long writerStart = threads.getThreadCpuTime(writerId);
             long producerStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             for (int i = 0; i < n; i++) {
@@ -56,15 +62,18 @@ final class IngestBenchmark {
             store.flush();
             long flushed = System.nanoTime();
             long cpu = os.getProcessCpuTime() - cpuStart;
+            long writerCpu = threads.getThreadCpuTime(writerId) - writerStart;
             long total = 0;
             for (String fn : store.functions()) {
                 total += Arrays.stream(store.arrivalsPerMinute(fn, Fixtures.T0, 60)).sum();
             }
             System.out.printf((rate > 0 ? "paced at " + rate + "/s, " : "") + "appended %,d records: append() calls %.0f ms, until flushed %.0f ms -> %,.0f rows/s"
                             + "; process cpu %.0f ms (%,.0f rows per cpu-second), of which the appending thread"
-                            + " %.0f ms (%.2f us per append); rolled-up arrivals %,d%n", n,
+                            + " %.0f ms (%.2f us per append); writer thread cpu %.0f ms (%.2f us per record);"
+                            + " rolled-up arrivals %,d%n", n,
                     (appended - start) / 1e6, (flushed - start) / 1e6, n / ((flushed - start) / 1e9), cpu / 1e6,
-                    n / (cpu / 1e9), producerCpu / 1e6, producerCpu / 1e3 / n, total);
+                    n / (cpu / 1e9), producerCpu / 1e6, producerCpu / 1e3 / n, writerCpu / 1e6, writerCpu / 1e3 / n,
+                    total);
             if (total != n) {
                 throw new IllegalStateException("rollups count " + total + " arrivals, expected " + n);
             }
