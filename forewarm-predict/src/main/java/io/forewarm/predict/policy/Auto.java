@@ -81,6 +81,7 @@ public final class Auto implements Policy {
                 boolean blend = spec.onOff("blend", false);
                 String models = spec.string("models", defaultModels(cold, rent, margin, split));
                 double decay = spec.number("decay", 0.9, 0, 1);
+                double halfLife = spec.number("halflife", 0, 0, 1e6);
                 boolean drift = spec.onOff("drift", true);
                 int retrain = spec.whole("retrain", 8, 1, 64);
                 double lead = spec.number("switch", 1, 0, 1000);
@@ -104,8 +105,8 @@ public final class Auto implements Policy {
                         }
                     }
                 }
-                return new Auto(spec.text(), cold, candidates, decay, drift, retrain, lead, spec.signals(),
-                        signalLead, blend ? margin : -1);
+                return new Auto(spec.text(), cold, candidates, decay, halfLife, drift, retrain, lead,
+                        spec.signals(), signalLead, blend ? margin : -1);
             });
 
     /**
@@ -121,6 +122,8 @@ public final class Auto implements Policy {
     private final double coldGbMinutes;
     private final List<Policy> candidates;
     private final double decay;
+    /** When positive, the backtest's discount is by time: a cost halves in weight every this many minutes. */
+    private final double halfLifeMinutes;
     private final boolean drift;
     private final int retrain;
     private final boolean crossUnit;
@@ -133,8 +136,10 @@ public final class Auto implements Policy {
     /** With {@code blend=on} the margin around the blended window; negative when the chosen candidate decides. */
     private final double blendMargin;
 
-    private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, boolean drift,
-                 int retrain, double switchLead, Signals signals, long signalLeadMillis, double blendMargin) {
+    private Auto(String spec, double coldGbMinutes, List<Policy> candidates, double decay, double halfLifeMinutes,
+                 boolean drift, int retrain, double switchLead, Signals signals, long signalLeadMillis,
+                 double blendMargin) {
+        this.halfLifeMinutes = halfLifeMinutes;
         this.blendMargin = blendMargin;
         this.switchLead = switchLead;
         this.signals = signals;
@@ -297,6 +302,10 @@ public final class Auto implements Policy {
 
         /** Scores every candidate's standing window against the arrival at {@code now}; may detect drift. */
         private void score(long now) {
+            // By event, a busy unit remembers minutes and a quiet one days; by time, every unit's record spans the
+            // same stretch of the day, so a rare overnight miss weighs as long as in a quiet unit.
+            double discount = halfLifeMinutes > 0
+                    ? Math.pow(0.5, IdleWindows.idleMinutes(last, now) / halfLifeMinutes) : decay;
             double chosenCost = 0;
             for (int c = 0; c < models.length; c++) {
                 if (windows[c] == null) {
@@ -306,7 +315,7 @@ public final class Auto implements Policy {
                 if (c == chosen) {
                     chosenCost = cost;
                 }
-                costs[c] = decay * costs[c] + cost;
+                costs[c] = discount * costs[c] + cost;
             }
             int best = 0;
             for (int c = 1; c < costs.length; c++) {
