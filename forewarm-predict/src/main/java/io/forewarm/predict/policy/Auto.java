@@ -47,8 +47,8 @@ import java.util.Map;
  * halves in weight every H minutes, so a busy unit's record spans as much of the day as a quiet one's and a rare
  * long-gap miss is not forgotten after a few dozen quick calls. On the generated 14-day trace {@code halflife=1440}
  * moves {@code auto:split=on} from about 57.5 % to about 56 % of {@code hybrid}'s waste at its cold starts; on
- * the bundled excerpt it changes little (docs/benchmarks.md, "More candidates, and a backtest discounted by
- * time"), so it is not the default.
+ * the bundled excerpt it helps without {@code split} and hurts with it (docs/benchmarks.md, "More candidates, and
+ * a backtest discounted by time"), so it is not the default.
  *
  * <p>Drift: a Page-Hinkley test ({@link PageHinkley}) watches the chosen window's realised
  * cost; when it rises beyond its own baseline the candidates are rebuilt from the last {@code retrain}

@@ -129,6 +129,8 @@ class AutoTest {
         u.onArrival((t += 70) * MIN);
         assertThat(auto.candidates().get(u.chosen()).spec())
                 .isEqualTo(discountAndChoice.substring(discountAndChoice.indexOf(':') + 1));
+        assertThat(u.explain())
+                .contains(discount.startsWith("halflife") ? "halving every 1440 minutes" : "per arrival");
         u.verify();
         assertThatThrownBy(() -> Policies.create("auto:halflife=-1")).hasMessageContaining("halflife=-1");
     }
