@@ -110,6 +110,31 @@ class AutoTest {
         u.verify();
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"decay=0.9:fixed:5", "halflife=1440:fixed:60"})
+    void aMissIsForgottenByEventsUnderDecayButByTimeWithAHalfLife(String discountAndChoice) {
+        // fixed:5 misses a 30-minute gap that fixed:60 covers (at a price of 200 idle minutes); 200 calls a minute
+        // apart cost both the same; then a 70-minute gap both miss, where fixed:5 wastes 55 minutes less. By event
+        // the old miss has faded after 200 calls and fixed:5 takes over; by time 230 minutes is a sixth of a day.
+        String discount = discountAndChoice.substring(0, discountAndChoice.indexOf(':'));
+        Auto auto = (Auto) Policies.create("auto:cold=200,drift=off," + discount + ",models=fixed:5+fixed:60");
+        Auto.Unit u = (Auto.Unit) auto.newUnit(UnitProfile.of("h", 1024, 0));
+        long t = 0;
+        u.onArrival(t);
+        u.onArrival((t += 30) * MIN);
+        assertThat(auto.candidates().get(u.chosen()).spec()).isEqualTo("fixed:60");
+        for (int i = 0; i < 200; i++) {
+            u.onArrival((t += 1) * MIN);
+        }
+        u.onArrival((t += 70) * MIN);
+        assertThat(auto.candidates().get(u.chosen()).spec())
+                .isEqualTo(discountAndChoice.substring(discountAndChoice.indexOf(':') + 1));
+        assertThat(u.explain())
+                .contains(discount.startsWith("halflife") ? "halving every 1440 minutes" : "per arrival");
+        u.verify();
+        assertThatThrownBy(() -> Policies.create("auto:halflife=-1")).hasMessageContaining("halflife=-1");
+    }
+
     @Test
     void pageHinkleySignalsARiseNotNoise() {
         PageHinkley ph = new PageHinkley(0.05, 3);
