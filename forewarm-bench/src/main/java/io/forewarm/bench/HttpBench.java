@@ -32,19 +32,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * HTTP throughput and latency of warm invocations of the echo worker through the Forewarm API, side by side in
- * the same run with the ceiling: a minimal Helidon SE echo server on the same stack, and with that server forwarding
- * each body to an echo worker process over its pipes (the floor of any design that runs functions in processes of
- * their own). The load generator keeps
+ * the same run with the ceiling: a minimal Helidon SE echo server on the same stack. The load generator keeps
  * {@code connections} HTTP/1.1 keep-alive connections (raw sockets, one platform thread each, closed loop),
- * warms up, then measures; latencies are per request, from writing it to reading the whole response. The echo
- * worker runs twice: one invocation per sandbox at a time ({@code sandboxes} of them), then pipelined ({@code
- * depth} invocations per sandbox, connections / depth sandboxes). A last phase runs the same server on {@link
- * InProcessEcho}, which prices everything but the worker round trip.
+ * warms up, then measures; latencies are per request, from writing it to reading the whole response.
+ *
+ * <p>The phases: {@code ceiling}; {@code bare} and {@code bare-pipelined}, the ceiling's server forwarding each
+ * body to echo worker processes over their pipes, one invocation per worker at a time or {@code depth} deep (the
+ * floor of any design that runs functions in processes of their own); {@code api}, Forewarm's 404 path; {@code
+ * echo}, the echo worker one invocation per sandbox at a time ({@code sandboxes} of them); {@code pipelined}, the
+ * echo worker {@code depth} invocations per sandbox (connections / depth sandboxes); {@code inprocess}, the same
+ * server on {@link InProcessEcho}, which prices everything but the worker round trip.
  *
  * <p>Usage: {@code HttpBench [connections=32] [warmupSeconds=10] [measureSeconds=20] [payloadBytes=64]
- * [sandboxes=connections] [depth=8] [phases=ceiling,bare,bare-pipelined,api,echo,pipelined,inprocess]}: a phase may be named
- * more than once (say, the ceiling before and after the others on a noisy host); the shares are of the mean of
- * the ceiling's runs.
+ * [sandboxes=connections] [depth=8] [phases=ceiling,bare,bare-pipelined,api,echo,pipelined,inprocess]}. A phase
+ * may be named more than once (the ceiling before and after the others, on a noisy host); the shares printed
+ * are of the mean of the ceiling's runs.
  */
 public final class HttpBench {
 
