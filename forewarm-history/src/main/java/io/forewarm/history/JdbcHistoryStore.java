@@ -26,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -45,7 +46,15 @@ import java.util.function.Consumer;
  * <p>Sequence numbers and function ids are handed out by the one writer in memory, so one store writes a
  * database (DuckDB locks its file; the PostgreSQL store takes an advisory lock on its schema).
  *
- * <p>If a write fails, the store stops accepting records and every later call reports the failure.
+ * <p>If the store's connection to the database is lost ({@link #connectionLost}: only PostgreSQL's can be), the
+ * writer keeps the batch it was writing and reconnects, waiting {@link #FIRST_RETRY} doubling up to
+ * {@link #LAST_RETRY} between attempts, while {@code append} keeps buffering (and blocks once the buffer is full).
+ * A new connection is set up the way opening sets one up ({@link #reconnectWriter}, then {@link #learnState}):
+ * function ids, the next sequence number from what is committed (so a batch that committed just before the
+ * loss is not written again) and rollups above the watermark. A query on a lost reader connection reopens it
+ * and runs once more. One WARN says the connection is lost, one INFO that it is back. Any other failure of a
+ * write, or a reconnect that fails otherwise than by a lost connection, stops the store: it stops accepting
+ * records and every later call reports the failure.
  */
 abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHistoryStore, PostgresHistoryStore {
 
@@ -53,6 +62,12 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private static final int SIZE_ROUNDS = 4;
     /** Longest the rollups lag the committed raw rows while records keep coming (flush does not wait for it). */
     static final Duration ROLL_UP_EVERY = Duration.ofSeconds(1);
+    /** The wait before the first reconnect attempt; each failed attempt doubles it. */
+    static final Duration FIRST_RETRY = Duration.ofMillis(100);
+    /** The longest wait between reconnect attempts. */
+    static final Duration LAST_RETRY = Duration.ofSeconds(5);
+    /** How long a closing store keeps trying to reconnect before it gives up its buffered records. */
+    static final Duration CLOSE_PATIENCE = Duration.ofSeconds(30);
 
     /** A point in the buffer: completed once everything queued before it is committed. */
     private record Barrier(CompletableFuture<Void> done, boolean stop) {
@@ -66,19 +81,23 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     // can slip into the buffer after the final barrier.
     private final ReentrantReadWriteLock gate = new ReentrantReadWriteLock();
     private final ReentrantLock writeLock = new ReentrantLock();
-    private final Connection writer;
-    private final Connection reader;
+    // Guards the reader and its statements; not the reader itself, which a reconnect replaces.
+    private final Object readLock = new Object();
+    // Guarded by writeLock (and used by the constructor before the writer starts), like the writer's statements.
+    private Connection writer;
+    private StatementCache writerStatements;
+    // Guarded by readLock.
+    private Connection reader;
+    private StatementCache readerStatements;
     private final Map<String, Integer> functionIds = new HashMap<>();
-    // Guarded by writeLock (and used by the constructor before the writer starts), like the writer itself.
-    private final StatementCache writerStatements;
-    // Guarded by the reader's monitor, like the reader itself.
-    private final StatementCache readerStatements;
     private final Thread writerThread;
     private long nextSeq;
     /** Raw rows below this sequence number are in the rollups: the watermark as last committed. */
     private long rolledUpTo;
     private int nextFunctionId;
     private volatile boolean closed;
+    /** When close() was called (System.nanoTime), for {@link #CLOSE_PATIENCE}. */
+    private volatile long closedAt;
     private volatile Throwable failure;
 
     /**
@@ -97,20 +116,29 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         this.writerStatements = new StatementCache(writer);
         this.readerStatements = new StatementCache(reader);
         try {
-            try (Statement s = writer.createStatement()) {
-                for (String ddl : sql.create) {
-                    s.execute(ddl);
-                }
-            }
-            nextSeq = queryLong(HistorySql.NEXT_SEQ);
-            loadFunctionIds();
-            recoverRollups();
+            learnState();
         } catch (SQLException | RuntimeException e) {
             writerStatements.closeAll();
             closeQuietly(reader); // the caller closes the writer it opened
             throw e;
         }
         this.writerThread = Thread.ofPlatform().name("history-writer").daemon(true).unstarted(this::runWriter);
+    }
+
+    /**
+     * Creates what is missing, then learns what the writer hands out from what the database holds: function ids,
+     * the next sequence number (after every committed row) and the rollups of rows above the watermark. Run at
+     * open and after every reconnect, so a reconnected store is in the state a freshly opened one would be.
+     */
+    private void learnState() throws SQLException {
+        try (Statement s = writer.createStatement()) {
+            for (String ddl : sql.create) {
+                s.execute(ddl);
+            }
+        }
+        nextSeq = queryLong(HistorySql.NEXT_SEQ);
+        loadFunctionIds();
+        recoverRollups();
     }
 
     /** Starts the writer thread; called once the subclass is fully constructed. */
@@ -125,6 +153,21 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
      */
     abstract void writeRows(Connection writer, List<ExecutionRecord> batch, long firstSeq,
                             Map<String, Integer> functionIds) throws SQLException;
+
+    /** Whether {@code e} means the connection is gone and a new one may work; never for DuckDB, which has none. */
+    boolean connectionLost(Throwable e) {
+        return false;
+    }
+
+    /** A new writer connection, set up as opening sets one up; called only after {@link #connectionLost}. */
+    Connection reconnectWriter() throws SQLException {
+        throw new UnsupportedOperationException(name + " cannot reconnect");
+    }
+
+    /** A new reader connection, set up as opening sets one up; called only after {@link #connectionLost}. */
+    Connection reconnectReader() throws SQLException {
+        throw new UnsupportedOperationException(name + " cannot reconnect");
+    }
 
     @Override
     public void append(ExecutionRecord record) {
@@ -246,7 +289,16 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         if (failure == null) {
             writeLock.lock();
             try {
-                writeBatch(batch);
+                long first = nextSeq;
+                // After a reconnect nextSeq follows the committed rows: a batch that committed before the
+                // connection went is not written again.
+                persistently(() -> {
+                    int done = (int) Math.min(batch.size(), Math.max(0, nextSeq - first));
+                    if (done < batch.size()) {
+                        writeBatch(batch.subList(done, batch.size()));
+                    }
+                    return null;
+                });
             } catch (SQLException | RuntimeException e) {
                 failure = e;
                 LOG.error("writing a batch of {} records to {} failed; the store stops accepting records",
@@ -270,8 +322,13 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private void rollUpPending() {
         writeLock.lock();
         try {
-            if (failure == null && rolledUpTo < nextSeq) {
-                rollUp(rolledUpTo, nextSeq);
+            if (failure == null) {
+                persistently(() -> {
+                    if (rolledUpTo < nextSeq) {
+                        rollUp(rolledUpTo, nextSeq);
+                    }
+                    return null;
+                });
             }
         } catch (SQLException | RuntimeException e) {
             failure = e;
@@ -280,6 +337,56 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Runs {@code work} on the writer connection; when the connection is lost, reconnects (waiting, with
+     * backoff, for as long as it takes) and runs it again. Call holding the write lock.
+     *
+     * @throws SQLException the first failure that is not a lost connection, or a lost connection while closing
+     *                      once {@link #CLOSE_PATIENCE} has passed
+     */
+    private <T> T persistently(Work<T> work) throws SQLException {
+        long wait = FIRST_RETRY.toNanos();
+        boolean lost = false;
+        while (true) {
+            try {
+                if (lost) {
+                    reopenWriter();
+                }
+                T result = work.run();
+                if (lost) {
+                    LOG.info("{}: reconnected to the database; writing again", name);
+                }
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                if (!connectionLost(e) || closed && System.nanoTime() - closedAt > CLOSE_PATIENCE.toNanos()) {
+                    throw e;
+                }
+                if (!lost) {
+                    LOG.warn("{}: lost the connection to the database ({}); keeping the records and reconnecting",
+                            name, e.getMessage());
+                    lost = true;
+                } else {
+                    LOG.debug("{}: reconnecting failed: {}", name, e.getMessage());
+                }
+            }
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SQLException("interrupted while reconnecting " + name, e);
+            }
+            wait = Math.min(wait * 2, LAST_RETRY.toNanos());
+        }
+    }
+
+    /** Replaces the writer connection with a new one and relearns the state from what it sees, as opening does. */
+    private void reopenWriter() throws SQLException {
+        discard(writerStatements, writer);
+        writer = reconnectWriter(); // on failure the closed connection stays, and the next attempt replaces it
+        writerStatements = new StatementCache(writer);
+        learnState();
     }
 
     /** Gives new function names their ids, committed before any raw row can refer to them. */
@@ -319,20 +426,21 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     private void recoverRollups() throws SQLException {
         rolledUpTo = queryLong(HistorySql.WATERMARK);
         if (rolledUpTo < nextSeq) {
-            LOG.info("{}: rolling up {} records written just before an unclean shutdown", name, nextSeq - rolledUpTo);
+            LOG.info("{}: rolling up {} records committed without their rollups (an unclean shutdown or a lost"
+                    + " connection)", name, nextSeq - rolledUpTo);
             rollUp(rolledUpTo, nextSeq);
         }
     }
 
     /** A unit of work on the writer connection. */
-    private interface Work {
-        long run() throws SQLException;
+    private interface Work<T> {
+        T run() throws SQLException;
     }
 
-    private long inTransaction(Work work) throws SQLException {
+    private <T> T inTransaction(Work<T> work) throws SQLException {
         writer.setAutoCommit(false);
         try {
-            long result = work.run();
+            T result = work.run();
             writer.commit();
             return result;
         } catch (SQLException | RuntimeException e) {
@@ -364,53 +472,59 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         RetentionPolicy policy = options.retention();
         writeLock.lock();
         try {
-            // Raw rows about to go must be in the rollups first, or their minutes would be lost with them.
-            if (rolledUpTo < nextSeq) {
-                rollUp(rolledUpTo, nextSeq);
-            }
-            long rawByAge = 0;
-            long rollupsByAge = 0;
-            Instant rawCutoff = policy.rawCutoff(now);
-            if (!rawCutoff.equals(Instant.MIN)) {
-                rawByAge = update(sql.deleteRawBefore, Records.boundMicros(rawCutoff));
-            }
-            Instant rollupCutoff = policy.rollupCutoff(now);
-            if (!rollupCutoff.equals(Instant.MIN)) {
-                long minute = Records.firstMinuteFrom(Records.boundMicros(rollupCutoff));
-                rollupsByAge = update(HistorySql.DELETE_ROLLUPS_BEFORE, minute)
-                        + update(HistorySql.DELETE_SEALED_BEFORE, minute);
-            }
-            long sealed = seal(RollupSealing.sealBeforeMinute(now, queryLong(HistorySql.OLDEST_HOT_MINUTE)));
-            if (rawByAge + rollupsByAge > 0) {
-                checkpoint(); // so the byte count below sees the freed blocks
-            }
-            long rawBySize = 0;
-            // The byte estimate charges all space to raw rows while rollups hold some of it, so one round can
-            // fall short; a few rounds converge (each re-measures after the checkpoint has freed blocks).
-            for (int round = 0; round < SIZE_ROUNDS; round++) {
-                long rows = queryLong(HistorySql.RAW_ROWS);
-                // Measuring can mean reading every row (PostgreSQL), so only a byte limit pays for it.
-                long used = policy.maxBytes() == Long.MAX_VALUE ? 0 : queryLong(sql.usedBytes);
-                long drop = policy.rawRowsToDrop(rows, used);
-                LOG.debug("retention of {}: {} raw rows in {} used bytes, dropping {}", name, rows, used, drop);
-                if (drop == 0) {
-                    break;
-                }
-                rawBySize += update(HistorySql.DELETE_OLDEST_RAW, drop);
-                checkpoint();
-            }
-            if (rawByAge + rollupsByAge + rawBySize > 0) {
-                update(HistorySql.DELETE_ORPHAN_FUNCTIONS);
-                loadFunctionIds();
-            }
-            RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge, sealed);
-            LOG.debug("retention of {} at {}: {}", name, now, result);
-            return result;
+            // Run again whole after a reconnect: each step is a cutoff or a limit, so repeating it is harmless.
+            return persistently(() -> retain(now, policy));
         } catch (SQLException e) {
             throw new HistoryException("retention of " + name + " failed: " + e.getMessage(), e);
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /** One retention pass: see {@link #applyRetention}. */
+    private RetentionResult retain(Instant now, RetentionPolicy policy) throws SQLException {
+        // Raw rows about to go must be in the rollups first, or their minutes would be lost with them.
+        if (rolledUpTo < nextSeq) {
+            rollUp(rolledUpTo, nextSeq);
+        }
+        long rawByAge = 0;
+        long rollupsByAge = 0;
+        Instant rawCutoff = policy.rawCutoff(now);
+        if (!rawCutoff.equals(Instant.MIN)) {
+            rawByAge = update(sql.deleteRawBefore, Records.boundMicros(rawCutoff));
+        }
+        Instant rollupCutoff = policy.rollupCutoff(now);
+        if (!rollupCutoff.equals(Instant.MIN)) {
+            long minute = Records.firstMinuteFrom(Records.boundMicros(rollupCutoff));
+            rollupsByAge = update(HistorySql.DELETE_ROLLUPS_BEFORE, minute)
+                    + update(HistorySql.DELETE_SEALED_BEFORE, minute);
+        }
+        long sealed = seal(RollupSealing.sealBeforeMinute(now, queryLong(HistorySql.OLDEST_HOT_MINUTE)));
+        if (rawByAge + rollupsByAge > 0) {
+            checkpoint(); // so the byte count below sees the freed blocks
+        }
+        long rawBySize = 0;
+        // The byte estimate charges all space to raw rows while rollups hold some of it, so one round can
+        // fall short; a few rounds converge (each re-measures after the checkpoint has freed blocks).
+        for (int round = 0; round < SIZE_ROUNDS; round++) {
+            long rows = queryLong(HistorySql.RAW_ROWS);
+            // Measuring can mean reading every row (PostgreSQL), so only a byte limit pays for it.
+            long used = policy.maxBytes() == Long.MAX_VALUE ? 0 : queryLong(sql.usedBytes);
+            long drop = policy.rawRowsToDrop(rows, used);
+            LOG.debug("retention of {}: {} raw rows in {} used bytes, dropping {}", name, rows, used, drop);
+            if (drop == 0) {
+                break;
+            }
+            rawBySize += update(HistorySql.DELETE_OLDEST_RAW, drop);
+            checkpoint();
+        }
+        if (rawByAge + rollupsByAge + rawBySize > 0) {
+            update(HistorySql.DELETE_ORPHAN_FUNCTIONS);
+            loadFunctionIds();
+        }
+        RetentionResult result = new RetentionResult(rawByAge, rawBySize, rollupsByAge, sealed);
+        LOG.debug("retention of {} at {}: {}", name, now, result);
+        return result;
     }
 
     /** Moves the hot rollups of minutes before {@code beforeMinute} into the sealed table, in one transaction. */
@@ -465,24 +579,37 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
 
     // ---- queries ----
 
-    /** A query body run on the reader connection, under its monitor. */
+    /** A query body run on the reader connection, under the read lock; it builds its result afresh each run. */
     private interface Query<T> {
         T run() throws SQLException;
     }
 
-    /** The reader's statement for {@code sql}, prepared once; call only while holding the reader's monitor. */
+    /** The reader's statement for {@code sql}, prepared once; call only while holding the read lock. */
     private PreparedStatement prepared(String sql) throws SQLException {
         return readerStatements.prepared(sql);
     }
 
     private <T> T read(String what, Query<T> query) {
-        synchronized (reader) {
+        return read(what, () -> true, query);
+    }
+
+    /**
+     * Runs {@code query} on the reader; when the reader's connection turns out lost, reopens it and runs the
+     * query once more if {@code mayRepeat} says so (not once rows have gone to a caller's sink).
+     */
+    private <T> T read(String what, BooleanSupplier mayRepeat, Query<T> query) {
+        synchronized (readLock) {
             ensureOpen();
             try {
                 try {
-                    return query.run();
-                } finally {
-                    endReadTransaction();
+                    return runRead(query);
+                } catch (SQLException | RuntimeException e) {
+                    if (!connectionLost(e) || !mayRepeat.getAsBoolean()) {
+                        throw e;
+                    }
+                    LOG.info("{}: the query connection was lost ({}); reopening it", name, e.getMessage());
+                    reopenReader();
+                    return runRead(query);
                 }
             } catch (SQLException e) {
                 throw new HistoryException(what + " on " + name + " failed: " + e.getMessage(), e);
@@ -490,12 +617,27 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         }
     }
 
+    private <T> T runRead(Query<T> query) throws SQLException {
+        try {
+            return query.run();
+        } finally {
+            endReadTransaction();
+        }
+    }
+
+    private void reopenReader() throws SQLException {
+        discard(readerStatements, reader);
+        reader = reconnectReader();
+        readerStatements = new StatementCache(reader);
+    }
+
     /**
      * Ends the transaction a reader outside auto-commit opened (PostgreSQL's, which needs one to stream a
      * result in chunks), so no snapshot outlives its query; a read changes nothing, so rolling back is ending.
+     * On a connection already lost there is no transaction to end.
      */
     private void endReadTransaction() throws SQLException {
-        if (!reader.getAutoCommit()) {
+        if (!reader.isClosed() && !reader.getAutoCommit()) {
             reader.rollback();
         }
     }
@@ -504,53 +646,54 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     public List<ExecutionRecord> records(String function, Instant from, Instant to) {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
-        List<ExecutionRecord> out = new ArrayList<>();
-        read("records of " + function, () -> {
+        return read("records of " + function, () -> {
             PreparedStatement ps = prepared(sql.recordsOf);
             ps.setString(1, function);
             ps.setLong(2, Records.boundMicros(from));
             ps.setLong(3, Records.boundMicros(to));
-            return collect(ps, out::add);
+            return collect(ps);
         });
-        return out;
     }
 
     @Override
     public void forEach(Instant from, Instant to, Consumer<? super ExecutionRecord> sink) {
         Records.checkRange(from, to);
         Objects.requireNonNull(sink, "sink");
-        read("records", () -> {
+        boolean[] delivered = {false};
+        read("records", () -> !delivered[0], () -> {
             PreparedStatement ps = prepared(sql.recordsAll);
             ps.setLong(1, Records.boundMicros(from));
             ps.setLong(2, Records.boundMicros(to));
-            return collect(ps, sink);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    delivered[0] = true;
+                    sink.accept(toRecord(rs));
+                }
+            }
+            return null;
         });
     }
 
     @Override
     public List<ExecutionRecord> latest(int n) {
         requirePositive(n);
-        List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records", () -> {
+        return read("latest records", () -> {
             PreparedStatement ps = prepared(sql.latestAll);
             ps.setInt(1, n);
-            return collect(ps, out::add);
+            return collect(ps);
         });
-        return out;
     }
 
     @Override
     public List<ExecutionRecord> latest(String function, int n) {
         Objects.requireNonNull(function, "function");
         requirePositive(n);
-        List<ExecutionRecord> out = new ArrayList<>();
-        read("latest records of " + function, () -> {
+        return read("latest records of " + function, () -> {
             PreparedStatement ps = prepared(sql.latestOf);
             ps.setString(1, function);
             ps.setInt(2, n);
-            return collect(ps, out::add);
+            return collect(ps);
         });
-        return out;
     }
 
     private static void requirePositive(int n) {
@@ -567,11 +710,11 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             throw new IllegalArgumentException("number of minutes must be >= 0, got " + minutes);
         }
         long first = Records.minuteOf(Records.boundMicros(from));
-        long[] buckets = new long[minutes];
-        read("arrivals of " + function, () -> {
+        return read("arrivals of " + function, () -> {
+            long[] buckets = new long[minutes];
             Integer fn = functionId(function);
             if (fn == null || minutes == 0) {
-                return null;
+                return buckets;
             }
             PreparedStatement ps = prepared(HistorySql.ARRIVALS);
             bindRollupRange(ps, fn, first, first + minutes);
@@ -580,20 +723,19 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
                     buckets[(int) (rs.getLong(1) - first)] += rs.getLong(2);
                 }
             }
-            return null;
+            return buckets;
         });
-        return buckets;
     }
 
     @Override
     public List<MinuteRollup> rollups(String function, Instant from, Instant to) {
         Objects.requireNonNull(function, "function");
         Records.checkRange(from, to);
-        List<MinuteRollup> out = new ArrayList<>();
-        read("rollups of " + function, () -> {
+        return read("rollups of " + function, () -> {
+            List<MinuteRollup> out = new ArrayList<>();
             Integer fn = functionId(function);
             if (fn == null) {
-                return null;
+                return out;
             }
             PreparedStatement ps = prepared(HistorySql.ROLLUPS);
             bindRollupRange(ps, fn, Records.firstMinuteFrom(Records.boundMicros(from)),
@@ -605,23 +747,21 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
                             knownOrMinusOne(rs, 7), rs.getLong(8)));
                 }
             }
-            return null;
+            return out;
         });
-        return out;
     }
 
     @Override
     public List<String> functions() {
-        List<String> out = new ArrayList<>();
-        read("function names", () -> {
+        return read("function names", () -> {
+            List<String> out = new ArrayList<>();
             try (Statement s = reader.createStatement(); ResultSet rs = s.executeQuery(HistorySql.FUNCTION_NAMES)) {
                 while (rs.next()) {
                     out.add(rs.getString(1));
                 }
             }
-            return null;
+            return out;
         });
-        return out;
     }
 
     private static void bindRollupRange(PreparedStatement ps, int fn, long firstMinute, long endMinute)
@@ -641,13 +781,14 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         }
     }
 
-    private static Void collect(PreparedStatement ps, Consumer<? super ExecutionRecord> sink) throws SQLException {
+    private static List<ExecutionRecord> collect(PreparedStatement ps) throws SQLException {
+        List<ExecutionRecord> out = new ArrayList<>();
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
-                sink.accept(toRecord(rs));
+                out.add(toRecord(rs));
             }
         }
-        return null;
+        return out;
     }
 
     private static ExecutionRecord toRecord(ResultSet rs) throws SQLException {
@@ -674,6 +815,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
             if (closed) {
                 return;
             }
+            closedAt = System.nanoTime();
             closed = true;
         } finally {
             lock.unlock();
@@ -702,7 +844,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         } catch (SQLException e) {
             problem = problem == null ? e : problem;
         } finally {
-            synchronized (reader) {
+            synchronized (readLock) {
                 readerStatements.closeAll();
                 closeQuietly(reader);
             }
@@ -712,6 +854,19 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         }
         if (problem != null) {
             throw new HistoryException("closing " + name + " lost buffered records: " + problem.getMessage(), problem);
+        }
+    }
+
+    /**
+     * Closes a lost connection and its statements; closing one cannot go well and says nothing new (the loss is
+     * already reported), so failures are logged at debug only.
+     */
+    private void discard(StatementCache statements, Connection conn) {
+        statements.clear();
+        try {
+            conn.close();
+        } catch (SQLException e) {
+            LOG.debug("{}: closing a lost connection: {}", name, e.getMessage());
         }
     }
 

@@ -7,8 +7,10 @@ import org.postgresql.PGConnection;
 import java.io.StringReader;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.sql.Timestamp;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -22,6 +24,11 @@ import java.util.Objects;
  * holds an advisory lock on the schema while the store is open, so a second store on the same schema fails
  * at open (after waiting {@link #LOCK_WAIT} for it) instead of interleaving sequence numbers; the lock goes with
  * the session, also when the process dies.
+ *
+ * <p>A lost connection (SQLSTATE class 08, or the server ending the session: 57P01-57P03) is not the end: the
+ * writer reconnects with backoff, takes the schema's lock again (if another store took it meanwhile, the store
+ * stops, as at open) and relearns its state as opening does; a query reopens its connection and runs again
+ * (see {@link JdbcHistoryStore}).
  */
 public final class PostgresHistoryStore extends JdbcHistoryStore {
 
@@ -35,9 +42,29 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
     /** PostgreSQL's SQLSTATE for a lock wait that ran out of time. */
     private static final String LOCK_NOT_AVAILABLE = "55P03";
 
-    private PostgresHistoryStore(HistoryOptions options, String name, Connection writer, Connection reader)
-            throws SQLException {
+    /** Who a session is: a pid alone could be another session's by now. */
+    private static final String SESSION = "SELECT pid, backend_start FROM pg_stat_activity WHERE pid = pg_backend_pid()";
+    private static final String END_SESSION = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+            + " WHERE pid = ? AND backend_start = ?";
+
+    private final PostgresTarget target;
+    // The writer's session (pid, start), ended before reconnecting; touched on the writer's side only.
+    private int writerPid;
+    private Timestamp writerStart;
+
+    private PostgresHistoryStore(PostgresTarget target, HistoryOptions options, String name, Connection writer,
+                                 Connection reader) throws SQLException {
         super(options, HistorySql.POSTGRES, name, writer, reader);
+        this.target = target;
+        rememberSession(writer);
+    }
+
+    private void rememberSession(Connection writer) throws SQLException {
+        try (Statement s = writer.createStatement(); ResultSet rs = s.executeQuery(SESSION)) {
+            rs.next();
+            writerPid = rs.getInt(1);
+            writerStart = rs.getTimestamp(2);
+        }
     }
 
     /**
@@ -66,16 +93,9 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
         }
         String name = "PostgreSQL history " + target;
         try {
-            lockSchema(writer, target.schema(), name);
-            try (Statement s = writer.createStatement()) {
-                s.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
-            }
-            writer.setSchema(target.schema());
-            reader.setSchema(target.schema());
-            // The driver streams a result in chunks of defaultRowFetchSize only inside a transaction; otherwise
-            // forEach over months of records would hold them all in memory at once.
-            reader.setAutoCommit(false);
-            return new PostgresHistoryStore(options, name, writer, reader).start(PostgresHistoryStore.class);
+            setUpWriter(writer, target, "cannot open " + name);
+            setUpReader(reader, target);
+            return new PostgresHistoryStore(target, options, name, writer, reader).start(PostgresHistoryStore.class);
         } catch (SQLException | RuntimeException e) {
             closeQuietly(reader);
             closeQuietly(writer);
@@ -86,7 +106,77 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
         }
     }
 
-    private static void lockSchema(Connection writer, String schema, String name) throws SQLException {
+    /**
+     * Takes the schema's lock, then creates the schema when missing and works in it; {@code failing} begins the
+     * message when another store holds the lock.
+     */
+    private static void setUpWriter(Connection writer, PostgresTarget target, String failing) throws SQLException {
+        lockSchema(writer, target.schema(), failing);
+        try (Statement s = writer.createStatement()) {
+            s.execute("CREATE SCHEMA IF NOT EXISTS " + target.schema());
+        }
+        writer.setSchema(target.schema());
+    }
+
+    private static void setUpReader(Connection reader, PostgresTarget target) throws SQLException {
+        reader.setSchema(target.schema());
+        // The driver streams a result in chunks of defaultRowFetchSize only inside a transaction; otherwise
+        // forEach over months of records would hold them all in memory at once.
+        reader.setAutoCommit(false);
+    }
+
+    @Override
+    boolean connectionLost(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s && s.getSQLState() != null && lostConnection(s.getSQLState())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Whether a SQLSTATE means the session is gone: class 08 (connection exception: refused, broken, closed)
+     * or the server ending it (57P01 terminated by an administrator or a shutdown, 57P02 crash, 57P03 still
+     * starting up).
+     */
+    static boolean lostConnection(String sqlState) {
+        return sqlState.startsWith("08") || sqlState.matches("57P0[123]");
+    }
+
+    @Override
+    Connection reconnectWriter() throws SQLException {
+        Connection writer = target.connect();
+        try {
+            // When the network, not the server, dropped the old session, the server may not know yet and the
+            // session would hold the schema's lock until it does: end it, it is ours.
+            try (PreparedStatement ps = writer.prepareStatement(END_SESSION)) {
+                ps.setInt(1, writerPid);
+                ps.setTimestamp(2, writerStart);
+                ps.executeQuery().close();
+            }
+            setUpWriter(writer, target, "cannot reconnect " + this);
+            rememberSession(writer);
+            return writer;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(writer);
+            throw e;
+        }
+    }
+
+    @Override
+    Connection reconnectReader() throws SQLException {
+        Connection reader = target.connect();
+        try {
+            setUpReader(reader, target);
+            return reader;
+        } catch (SQLException | RuntimeException e) {
+            closeQuietly(reader);
+            throw e;
+        }
+    }
+
+    private static void lockSchema(Connection writer, String schema, String failing) throws SQLException {
         try (Statement s = writer.createStatement(); PreparedStatement ps = writer.prepareStatement(LOCK)) {
             s.execute("SET lock_timeout = '" + LOCK_WAIT + "'");
             ps.setString(1, schema);
@@ -94,7 +184,7 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
             s.execute("RESET lock_timeout");
         } catch (SQLException e) {
             if (LOCK_NOT_AVAILABLE.equals(e.getSQLState())) {
-                throw new HistoryException("cannot open " + name + ": another history store is writing schema "
+                throw new HistoryException(failing + ": another history store is writing schema "
                         + schema + " (it has held the schema's advisory lock for " + LOCK_WAIT + "); give each"
                         + " server its own history.schema", e);
             }

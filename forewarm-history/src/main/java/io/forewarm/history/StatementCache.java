@@ -30,6 +30,11 @@ final class StatementCache {
         return ps;
     }
 
+    /** Forgets every statement without closing it: for a lost connection, whose closing closes them. */
+    void clear() {
+        statements.clear();
+    }
+
     /** Closes every statement, logging rather than throwing. */
     void closeAll() {
         statements.values().forEach(JdbcHistoryStore::closeQuietly);

@@ -10,7 +10,10 @@ import static io.forewarm.history.Fixtures.record;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** What only the PostgreSQL store does: connect, name its URL when it cannot, and keep one writer per schema. */
+/**
+ * What only the PostgreSQL store does: connect, name its URL when it cannot, keep one writer per schema, and tell a
+ * lost connection from other failures ({@link PostgresReconnectTest} reconnects for real).
+ */
 class PostgresHistoryStoreTest {
 
     @Test
@@ -51,5 +54,17 @@ class PostgresHistoryStoreTest {
                 assertThat(again.latest(5)).containsExactly(record("f", T0, 1));
             }
         }
+    }
+
+    @Test
+    void onlyConnectionClassAndServerEndedSessionStatesCountAsALostConnection() {
+        assertThat(PostgresHistoryStore.lostConnection("08006")).isTrue();  // connection failure
+        assertThat(PostgresHistoryStore.lostConnection("08003")).isTrue();  // connection does not exist
+        assertThat(PostgresHistoryStore.lostConnection("08001")).isTrue();  // cannot connect (server down)
+        assertThat(PostgresHistoryStore.lostConnection("57P01")).isTrue();  // terminated by an administrator
+        assertThat(PostgresHistoryStore.lostConnection("57P03")).isTrue();  // server still starting
+        assertThat(PostgresHistoryStore.lostConnection("57014")).isFalse(); // query canceled
+        assertThat(PostgresHistoryStore.lostConnection("55P03")).isFalse(); // lock not available
+        assertThat(PostgresHistoryStore.lostConnection("23514")).isFalse(); // check violation
     }
 }
