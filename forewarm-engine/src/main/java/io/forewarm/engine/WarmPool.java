@@ -147,6 +147,9 @@ final class WarmPool {
                             queued++;
                             watchers++;
                             pool.queued(1);
+                            // Look once more now that it counts as waiting: a slot that opened since the look
+                            // above was opened by someone who may have seen no one waiting, and signalled no one.
+                            continue;
                         }
                         long left = deadline - System.nanoTime();
                         if (left <= 0) {
