@@ -206,10 +206,20 @@ public final class HttpBench {
 
     /** The ceiling: a minimal Helidon SE server on the same stack whose {@code POST /echo} answers its body. */
     private static Result ceiling(Load load) throws InterruptedException {
+        return minimalServer(load, "ceiling (Helidon echo)", body -> body);
+    }
+
+    /** What a minimal server's {@code POST /echo} answers to a body. */
+    private interface Answer {
+        byte[] to(byte[] body) throws Exception;
+    }
+
+    /** Runs the load against a minimal Helidon SE server whose {@code POST /echo} sends {@code answer}'s bytes. */
+    private static Result minimalServer(Load load, String target, Answer answer) throws InterruptedException {
         WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
-                (req, res) -> res.send(req.content().inputStream().readAllBytes()))).build().start();
+                (req, res) -> res.send(answer.to(req.content().inputStream().readAllBytes())))).build().start();
         try {
-            return load.run("ceiling (Helidon echo)", server.port(), "/echo", 200);
+            return load.run(target, server.port(), "/echo", 200);
         } finally {
             server.stop();
         }
@@ -229,22 +239,14 @@ public final class HttpBench {
             for (int i = 0; i < workers; i++) {
                 started.add(RawWorker.start(argv).pipelined());
             }
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
-                    (req, res) -> {
-                        byte[] body = req.content().inputStream().readAllBytes();
-                        room.acquire();
-                        try {
-                            RawWorker w = started.get(Math.floorMod(next.getAndIncrement(), workers));
-                            res.send(w.submit(body).join());
-                        } finally {
-                            room.release();
-                        }
-                    })).build().start();
-            try {
-                return load.run("bare forwarder, pipelined " + depth, server.port(), "/echo", 200);
-            } finally {
-                server.stop();
-            }
+            return minimalServer(load, "bare forwarder, pipelined " + depth, body -> {
+                room.acquire();
+                try {
+                    return started.get(Math.floorMod(next.getAndIncrement(), workers)).submit(body).join();
+                } finally {
+                    room.release();
+                }
+            });
         } finally {
             started.forEach(RawWorker::close);
         }
@@ -262,21 +264,14 @@ public final class HttpBench {
             for (int i = 0; i < workers; i++) {
                 idle.add(RawWorker.start(argv));
             }
-            WebServer server = WebServer.builder().host("127.0.0.1").port(0).routing(r -> r.post("/echo",
-                    (req, res) -> {
-                        byte[] body = req.content().inputStream().readAllBytes();
-                        RawWorker w = idle.take();
-                        try {
-                            res.send(w.invoke(body));
-                        } finally {
-                            idle.add(w);
-                        }
-                    })).build().start();
-            try {
-                return load.run("bare forwarder (Helidon + pipes)", server.port(), "/echo", 200);
-            } finally {
-                server.stop();
-            }
+            return minimalServer(load, "bare forwarder (Helidon + pipes)", body -> {
+                RawWorker w = idle.take();
+                try {
+                    return w.invoke(body);
+                } finally {
+                    idle.add(w);
+                }
+            });
         } finally {
             idle.forEach(RawWorker::close);
         }
