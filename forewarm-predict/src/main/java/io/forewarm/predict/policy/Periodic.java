@@ -138,7 +138,7 @@ public final class Periodic implements Policy {
         private int arrivals;
         private Period period;
         private Window window;
-        private final PhaseShares phase = cycle > 0 ? new PhaseShares(cycle, alpha) : null;
+        private final PhaseShares phase = cycle > 0 ? new PhaseShares(cycle, alpha, threshold) : null;
 
         Unit(String id, long coldStartMillis) {
             this.id = id;

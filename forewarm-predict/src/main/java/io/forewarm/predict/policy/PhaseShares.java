@@ -10,13 +10,21 @@ package io.forewarm.predict.policy;
  */
 final class PhaseShares {
 
+    /** How slowly the count of kept and missed ticks forgets: about this many expected ticks. */
+    private static final float TICK_MEMORY = 512;
+
     private final float[] share;
     private final float alpha;
+    private final float threshold;
     private long lastMinute = Long.MIN_VALUE;
+    /** Decayed counts of the minutes expected to tick (share at or above the threshold) and of those that did. */
+    private float expected;
+    private float kept;
 
-    PhaseShares(int cycle, float alpha) {
+    PhaseShares(int cycle, float alpha, double threshold) {
         this.share = new float[cycle];
         this.alpha = alpha;
+        this.threshold = (float) threshold;
     }
 
     /** Folds the minutes since the last active one (idle) and {@code minute} (active); a repeat changes nothing. */
@@ -28,12 +36,31 @@ final class PhaseShares {
             // Two cycles of idle minutes are enough to fade every share; a longer gap changes nothing more.
             for (long m = Math.max(lastMinute + 1, minute - 2L * share.length); m < minute; m++) {
                 int s = slot(m);
+                count(share[s], 0);
                 share[s] -= alpha * share[s];
             }
         }
         int s = slot(minute);
+        count(share[s], 1);
         share[s] += alpha * (1 - share[s]);
         lastMinute = minute;
+    }
+
+    private void count(float shareBefore, int came) {
+        if (shareBefore >= threshold) {
+            expected += 1 - expected / TICK_MEMORY;
+            kept = kept * (1 - 1 / TICK_MEMORY) + came;
+        }
+    }
+
+    /**
+     * The chance that a tick (a minute whose share reaches the threshold) comes: the share, but at most the
+     * share of expected ticks that came over a long memory (with one kept and one missed as a prior). A share
+     * soon reads 1 for a steady timer, which would say a tick is never missed, yet timers miss now and then:
+     * with this, the minutes up to the tick after the next are worth keeping when a miss is dearer than them.
+     */
+    float chance(long minute) {
+        return Math.min(at(minute), (kept + 1) / (expected + 2));
     }
 
     /** The share of cycles in which the minute of the cycle that {@code minute} falls on was active. */
@@ -51,6 +78,6 @@ final class PhaseShares {
     }
 
     long heapBytes() {
-        return HeapBytes.object(1, 1, 1, 0) + HeapBytes.array(share.length, 4);
+        return HeapBytes.object(1, 4, 1, 0) + HeapBytes.array(share.length, 4);
     }
 }

@@ -143,7 +143,7 @@ public final class Split implements Policy {
         private final String id;
         private final double price;
         private final Window start;
-        private final PhaseShares ticks = new PhaseShares(cycle, alpha);
+        private final PhaseShares ticks = new PhaseShares(cycle, alpha, threshold);
         /** The last background idle times, in minutes, and the minute each ended in (a ring). */
         private final float[] background = new float[history];
         private final int[] ended = new int[history];
@@ -215,10 +215,9 @@ public final class Split implements Policy {
             float[] share = new float[cycle];
             int n = 0;
             for (int d = 1; d <= cycle; d++) {
-                float s = ticks.at(minute + d);
-                if (s >= threshold) {
+                if (ticks.at(minute + d) >= threshold) {
                     at[n] = d;
-                    share[n++] = s;
+                    share[n++] = ticks.chance(minute + d);
                 }
             }
             int held = Math.min(added, history);

@@ -98,9 +98,12 @@ class BlendTest {
         for (long t = 0; t < 24 * 60; t += 15) {
             w = u.onArrival(t * MIN);
         }
-        // Loaded for the tick, give or take the minute that the broader candidates' small weight adds.
+        // Loaded for the tick and on to the one after it, in case this one is missed (a timer that has kept 96 of
+        // 96 ticks is still given a chance of about 1 % to miss, and 15 idle minutes then cost less than the cold
+        // start at the tick after), give or take the minute that the broader candidates' small weight adds.
         assertThat(w.prewarmMillis()).isEqualTo(15 * MIN);
-        assertThat(w.loadUntilMillis()).isLessThan(17 * MIN);
+        assertThat(w.isWarmAfter(30 * MIN)).isTrue();
+        assertThat(w.loadUntilMillis()).isLessThan(32 * MIN);
         u.verify();
         assertThat(u.explain()).startsWith("blends the candidates' next-call distributions:")
                 .contains("periodic:fallback=0", "seasonal", "split:cold=");

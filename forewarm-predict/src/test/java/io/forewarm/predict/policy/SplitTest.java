@@ -104,6 +104,21 @@ class SplitTest {
     }
 
     @Test
+    void aTickIsCoveredUpToTheNextWhenAMissCostsMoreThanTheWait() {
+        // A timer every 15 minutes for a day that has kept every tick: its minutes' shares read all but 1, yet a
+        // timer may miss, and the kept ticks give that a chance of about 1/98. If this tick is missed, keeping the
+        // sandbox on to the next one wastes 15 minutes and saves a cold start: worth it at a price above 15
+        // minutes (cold=8: 64), not below (cold=1: 8), whatever the chance.
+        long[] ticks = timerWith(24);
+        Window dear = feed(unit("split:cold=8"), ticks).getLast();
+        assertThat(dear.prewarmMillis()).isEqualTo(15 * MIN);
+        assertThat(dear.isWarmAfter(30 * MIN)).isTrue();
+        assertThat(dear.isWarmAfter(31 * MIN)).isFalse();
+        Window cheap = feed(unit("split:cold=1"), ticks).getLast();
+        assertThat(cheap).isEqualTo(clockMinutes(15, 0));
+    }
+
+    @Test
     void aTickThatMayNotComeIsWorthLessThanOneThatWill() {
         // Every background idle time is 30; a tick 10 minutes ahead comes with probability s. Per idle time:
         // pre-warm [10, 10] is cold when the tick does not come ((1 - s) x price), [30, 30] when it does
