@@ -70,13 +70,14 @@ import java.util.Map;
 public final class Auto implements Policy {
 
     /**
-     * {@code auto[:cold=32,rent=0.1,margin=0,split=off,blend=off,models=...,decay=0.9,halflife=0,switch=1,drift=on,
-     * retrain=8,lead=1]}.
+     * {@code auto[:cold=32,rent=0.1,margin=0,split=off,shape=off,blend=off,models=...,decay=0.9,halflife=0,switch=1,
+     * drift=on,retrain=8,lead=1]}.
      */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("auto", "cold",
             "per-unit portfolio: runs the candidate models side by side and uses the one with the lowest"
             + " recent cold x price + idle GB-minutes (auto:cold=32 GB-minutes per cold start,rent=0.1,margin=0,"
-            + "split=off: on adds the split candidate,blend=off: on prices one window on the candidates' next-call"
+            + "split=off: on adds the split candidate,shape=off: on prices the seasonal candidate on a smooth daily"
+            + " shape,blend=off: on prices one window on the candidates' next-call"
             + " distributions mixed by their log-scores,models=tradeoff+periodic+seasonal,decay=0.9 per event,"
             + "halflife=0: minutes in which a backtest cost halves instead (0: by event),switch=1 cold"
             + " start,drift=on,retrain=8,lead=1 minute"
@@ -86,8 +87,9 @@ public final class Auto implements Policy {
                 double rent = spec.number("rent", 0.1, 0, 1000);
                 double margin = spec.number("margin", 0, 0, 1);
                 boolean split = spec.onOff("split", false);
+                boolean shape = spec.onOff("shape", false);
                 boolean blend = spec.onOff("blend", false);
-                String models = spec.string("models", defaultModels(cold, rent, margin, split));
+                String models = spec.string("models", defaultModels(cold, rent, margin, split, shape));
                 double decay = spec.number("decay", 0.9, 0, 1);
                 double halfLife = spec.number("halflife", 0, 0, 1e6);
                 boolean drift = spec.onOff("drift", true);
@@ -119,11 +121,14 @@ public final class Auto implements Policy {
 
     /**
      * The default candidates: the priced idle-time window, timers and phases, time of day and week; with
-     * {@code split} also the priced window over the events off an application's timer ticks ({@link Split}).
+     * {@code split} also the priced window over the events off an application's timer ticks ({@link Split});
+     * with {@code shape} the time of day and week as a smooth daily shape times a level per day ({@link
+     * DailyShape}), priced, instead of hour-of-week tables.
      */
-    static String defaultModels(double cold, double rent, double margin, boolean split) {
+    static String defaultModels(double cold, double rent, double margin, boolean split, boolean shape) {
         String priced = "cold=" + cold + "/rent=" + rent + "/margin=" + margin;
-        return "tradeoff:" + priced + "+periodic:fallback=0+seasonal" + (split ? "+split:" + priced : "");
+        return "tradeoff:" + priced + "+periodic:fallback=0+seasonal" + (shape ? ":cold=" + cold + "/harmonics=2" : "")
+                + (split ? "+split:" + priced : "");
     }
 
     private final String spec;

@@ -28,15 +28,19 @@ import io.forewarm.predict.UnitProfile;
  */
 public final class Seasonal implements Policy {
 
-    /** {@code seasonal[:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1,cold=0]}. */
+    /** {@code seasonal[:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1,cold=0,harmonics=0,days=7,weeks=2]}. */
     public static final PolicyProvider PROVIDER = PolicyProvider.of("seasonal", "threshold",
             "per hour-of-week/hour-of-day arrival probability with decay; loaded while an arrival in the"
             + " next minutes is likely (seasonal:threshold=0.5,horizon=10,alpha=0.3,cap=1440,lead=1,"
-            + "cold=0: or, if > 0, loaded while q x price of a cold start >= 1 idle minute)",
+            + "cold=0: or, if > 0, loaded while q x price of a cold start >= 1 idle minute; harmonics=0: or,"
+            + " if > 0, q from a daily shape of that many waves remembering days=7 times a level per day of"
+            + " the week remembering weeks=2)",
             spec -> {
                 return new Seasonal(spec.text(), spec.number("threshold", 0.5, 0, 1), spec.whole("horizon", 10, 1, 1440),
                         spec.number("alpha", 0.3, 0.001, 1), spec.whole("cap", 1440, 60, 10_080),
-                        spec.number("lead", 1, 0, 60), spec.number("cold", 0, 0, 1e9), spec.signals());
+                        spec.number("lead", 1, 0, 60), spec.number("cold", 0, 0, 1e9),
+                        spec.whole("harmonics", 0, 0, 11), spec.number("days", 7, 1, 365),
+                        spec.number("weeks", 2, 0.1, 52), spec.signals());
             });
 
     private static final long MINUTE = 60_000;
@@ -50,11 +54,17 @@ public final class Seasonal implements Policy {
     private final int capMinutes;
     private final long leadMillis;
     private final double coldGbMinutes;
+    private final int harmonics;
+    private final double days;
+    private final double weeks;
     private final Signals signals;
 
     private Seasonal(String spec, double threshold, int horizon, double alpha, int capMinutes, double leadMinutes,
-                     double coldGbMinutes, Signals signals) {
+                     double coldGbMinutes, int harmonics, double days, double weeks, Signals signals) {
         this.coldGbMinutes = coldGbMinutes;
+        this.harmonics = harmonics;
+        this.days = days;
+        this.weeks = weeks;
         this.spec = spec;
         this.threshold = threshold;
         this.horizon = horizon;
@@ -82,8 +92,10 @@ public final class Seasonal implements Policy {
     /** One unit's hourly tables. */
     final class Unit implements UnitPolicy, NextCall {
         private final String id;
-        private final float[] week = new float[WEEK_HOURS];
-        private final float[] day = new float[24];
+        /** The hour-of-week and hour-of-day tables, or with harmonics the daily shape instead. */
+        private final float[] week = harmonics > 0 ? null : new float[WEEK_HOURS];
+        private final float[] day = harmonics > 0 ? null : new float[24];
+        private final DailyShape shape = harmonics > 0 ? new DailyShape(harmonics, days, weeks) : null;
         private long hour = Long.MIN_VALUE; // the open hour (absolute), not yet folded into the tables
         private int activeMinutes; // distinct active minutes in the open hour
         private long lastMinute = Long.MIN_VALUE;
@@ -134,6 +146,10 @@ public final class Seasonal implements Policy {
         }
 
         private void close(long h, int active) {
+            if (shape != null) {
+                shape.close(h, active);
+                return;
+            }
             float x = active / 60f;
             int w = (int) Math.floorMod(h, WEEK_HOURS);
             int d = (int) Math.floorMod(h, 24);
@@ -145,6 +161,11 @@ public final class Seasonal implements Policy {
         /** The probability that a minute in the hour holding {@code atMillis} has an arrival. */
         double minuteProbability(long atMillis) {
             long h = Math.floorDiv(atMillis, HOUR);
+            if (shape != null) {
+                // A daily shape needs a day to learn from: before that it has no opinion (and loads nothing).
+                double q = learning() ? 0 : shape.minuteProbability(h);
+                return Math.min(1, q * signals.activityFactor(id, atMillis));
+            }
             // The averages start at 0, so after k updates they hold only 1 - (1 - a)^k of the level: divide
             // that out (as Adam does for its moments), or a slot seen once reads 30% of what it saw.
             double q;
@@ -166,7 +187,7 @@ public final class Seasonal implements Policy {
          */
         @Override
         public boolean nextCall(double[] mass, double weight) {
-            if (arrivals == 0) {
+            if (arrivals == 0 || learning()) {
                 return false;
             }
             double left = weight;
@@ -181,6 +202,11 @@ public final class Seasonal implements Policy {
             }
             mass[mass.length - 1] += left;
             return true;
+        }
+
+        /** With a daily shape, until it has seen a whole day. */
+        private boolean learning() {
+            return shape != null && shape.hoursSeen() < DailyShape.HOURS;
         }
 
         private boolean likely(long atMillis) {
@@ -228,7 +254,7 @@ public final class Seasonal implements Policy {
 
         @Override
         public void verify() {
-            for (int i = 0; i < WEEK_HOURS; i++) {
+            for (int i = 0; week != null && i < WEEK_HOURS; i++) {
                 if (!(week[i] >= 0 && week[i] <= 1.0001f)) {
                     throw new IllegalStateException("seasonal policy, unit " + id + ": hour-of-week " + i
                             + " probability " + week[i] + " outside [0, 1]");
@@ -242,7 +268,8 @@ public final class Seasonal implements Policy {
 
         @Override
         public long stateBytes() {
-            return HeapBytes.object(4, 3, 3, 0) + HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4)
+            return HeapBytes.object(5, 3, 3, 0)
+                    + (shape != null ? shape.heapBytes() : HeapBytes.array(WEEK_HOURS, 4) + HeapBytes.array(24, 4))
                     + HeapBytes.object(0, 0, 2, 0) + HeapBytes.object(3, 0, 3, 0); // and its SignalWindow
         }
     }

@@ -25,6 +25,9 @@ class AutoTest {
                 .containsExactly("tradeoff:cold=8.0,rent=0.5,margin=0.0", "periodic:fallback=0", "seasonal");
         assertThat(((Auto) Policies.create("auto:cold=8,split=on")).candidates()).extracting(Policy::spec)
                 .endsWith("split:cold=8.0,rent=0.1,margin=0.0");
+        assertThat(((Auto) Policies.create("auto:cold=8,shape=on")).candidates()).extracting(Policy::spec)
+                .containsExactly("tradeoff:cold=8.0,rent=0.1,margin=0.0", "periodic:fallback=0",
+                        "seasonal:cold=8.0,harmonics=2");
         Auto custom = (Auto) Policies.create("auto:models=fixed:5+periodic:cycle=0/fallback=1+hybrid");
         assertThat(custom.candidates()).extracting(Policy::spec)
                 .containsExactly("fixed:5", "periodic:cycle=0,fallback=1", "hybrid");
