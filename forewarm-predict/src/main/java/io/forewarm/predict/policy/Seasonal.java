@@ -21,6 +21,13 @@ import io.forewarm.predict.UnitProfile;
  * ({@code cold}, GB-minutes, as {@link Tradeoff}) the test is instead the marginal rule {@code q x price >= 1 -
  * q}: one more loaded minute is worth its memory when the cold start it may save outweighs it.
  *
+ * <p>With {@code harmonics=N} (N > 0) q comes instead from a {@link DailyShape}: a smooth daily shape of N
+ * Fourier waves, learned from every day ({@code days} of memory), times a level per day of the week ({@code
+ * weeks}). Two weeks of hour-of-week slots are two samples each; the shape pools them. Priced ({@code cold}),
+ * it is the marginal rule on a good estimate of a memoryless unit's rate: on the generated 14-day trace's apps
+ * made only of Poisson functions it lands on the frontier of the same rule given the generator's true rates
+ * (docs/benchmarks.md, "A daily shape"). It has no opinion, and loads nothing, before it has seen a whole day.
+ *
  * <p>External {@link Signals} are features: a scheduled event loads the sandbox from {@code lead} (or the
  * signal's own lead, if longer) before it to {@code lead} after it, and a user-activity series scales q. A
  * ticking host also asks between arrivals ({@link #usesSignals}, {@link SignalWindow}), so an event far from

@@ -66,7 +66,7 @@ class AutoTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"1:auto", "2:auto", "3:auto", "1:auto:split=on", "2:auto:split=on",
-        "1:auto:blend=on,split=on", "2:auto:blend=on"})
+        "1:auto:blend=on,split=on", "2:auto:blend=on", "1:auto:split=on,shape=on,halflife=1440,drift=off"})
     void stateStaysUnderFourKilobytesOnLongMixedHistories(String seedAndSpec) {
         // Two weeks of a unit that changes between busy, timer and rare behaviour: every table allocated.
         Random rnd = new Random(Long.parseLong(seedAndSpec.substring(0, 1)));
