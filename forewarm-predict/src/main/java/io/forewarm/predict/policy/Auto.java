@@ -41,10 +41,10 @@ import java.util.Map;
  * see {@link Seasonal} and {@link DailyShape}) instead of the unpriced hour-of-week tables. With {@code split=on},
  * {@code halflife=1440} and {@code drift=off} it meets target (a) on the generated 14-day trace: 1,099 cold starts,
  * no more than {@code hybrid}'s 1,111, at 49.8 % of its wasted GB-minutes ({@code cold=19}; 45.4 % on a second
- * seed at {@code cold=13}). There the drift retrain costs about 2 to 5 points of {@code hybrid}'s waste: the
- * Page-Hinkley test also fires on the ups and downs of a busy day, and a rebuild from {@code retrain} arrivals
- * throws away two weeks of shape; the portfolio recovers from the generator's drifting functions as fast without
- * it (docs/benchmarks.md, "A daily shape, and the chance that a tick comes").
+ * seed at {@code cold=13}). There the drift retrain still costs about 1.5 points of {@code hybrid}'s waste (4.7
+ * before the test's tolerance was raised from 0.05 to 0.2 of a cold start per event), while the portfolio
+ * recovers from the generator's drifting functions as fast without it (docs/benchmarks.md, "A daily shape, and
+ * the chance that a tick comes").
  *
  * <p>{@code blend=on} blends instead of picking ({@link Blend}): each candidate states when it expects the
  * unit's next call ({@link NextCall}: {@link Tradeoff}, {@link Split}, {@link Periodic} and {@link Seasonal}
@@ -231,7 +231,12 @@ public final class Auto implements Policy {
         private final long[] issued; // when each candidate's window was given
         private final double[] costs;
         private final long[] recent; // the last arrivals, to retrain from after a drift
-        private final PageHinkley detector = new PageHinkley(0.05, 3);
+        /**
+         * Tolerates a rise of a fifth of a cold start per event: at 0.05 the test also fired on the ups and downs
+         * of a busy unit's cold starts (489 retrains in 114 of the generated trace's 519 apps, 55 of which drift),
+         * and each retrain threw away what the candidates had learned (docs/benchmarks.md, "Why drift=off").
+         */
+        private final PageHinkley detector = new PageHinkley(0.2, 3);
         private int arrivals;
         private int chosen;
         private int drifts;
