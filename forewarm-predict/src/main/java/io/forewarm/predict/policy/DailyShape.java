@@ -1,5 +1,7 @@
 package io.forewarm.predict.policy;
 
+import java.util.Arrays;
+
 /**
  * The chance that a minute has an arrival, as a smooth daily shape times a level per day of the week: the
  * seasonality of Prophet (Taylor and Letham, "Forecasting at scale", The American Statistician 2018), a short
@@ -35,6 +37,8 @@ final class DailyShape {
     /** The share of active minutes on each day of the week, and the hours each has folded. */
     private final float[] level = new float[7];
     private final int[] levelHours = new int[7];
+    /** Each day's level against the mean of the days seen (1 for a day not seen yet), kept up by {@link #close}. */
+    private final double[] dayFactor = new double[7];
     private int hoursSeen;
 
     /**
@@ -57,8 +61,27 @@ final class DailyShape {
         level[day] += hourAlpha * (x - level[day]);
         levelHours[day]++;
         hoursSeen++;
+        scaleDays();
         if (hour == HOURS - 1 || hoursSeen <= HOURS) {
             refit();
+        }
+    }
+
+    /** The shape is an average over the days seen: each day's factor is its level against theirs. */
+    private void scaleDays() {
+        double sum = 0;
+        int days = 0;
+        double[] corrected = new double[level.length];
+        for (int d = 0; d < level.length; d++) {
+            if (levelHours[d] > 0) {
+                // Corrected for starting at zero, as Adam does for its moments.
+                corrected[d] = level[d] / (1 - Math.pow(1 - hourAlpha, levelHours[d]));
+                sum += corrected[d];
+                days++;
+            }
+        }
+        for (int d = 0; d < level.length; d++) {
+            dayFactor[d] = levelHours[d] == 0 || sum == 0 ? 1 : corrected[d] * days / sum;
         }
     }
 
@@ -69,29 +92,8 @@ final class DailyShape {
 
     /** The chance of an arrival in a minute of absolute hour {@code h}. */
     double minuteProbability(long h) {
-        if (hoursSeen == 0) {
-            return 0;
-        }
-        double q = smooth[(int) Math.floorMod(h, (long) HOURS)];
-        int day = day(h);
-        if (levelHours[day] > 0) {
-            // The shape is an average over the days seen; scale it by this day's level against theirs.
-            double sum = 0;
-            int days = 0;
-            for (int d = 0; d < level.length; d++) {
-                if (levelHours[d] > 0) {
-                    sum += corrected(d);
-                    days++;
-                }
-            }
-            q = sum > 0 ? q * corrected(day) * days / sum : q;
-        }
+        double q = smooth[(int) Math.floorMod(h, (long) HOURS)] * dayFactor[day(h)];
         return Math.min(1, Math.max(0, q));
-    }
-
-    /** The level of a day of the week, corrected for starting at zero (as Adam does for its moments). */
-    private double corrected(int day) {
-        return level[day] / (1 - Math.pow(1 - hourAlpha, levelHours[day]));
     }
 
     /**
@@ -106,7 +108,7 @@ final class DailyShape {
             for (float x : hourly) {
                 sum += x;
             }
-            java.util.Arrays.fill(smooth, (float) (sum / hoursSeen * unbias));
+            Arrays.fill(smooth, (float) (sum / hoursSeen * unbias));
             return;
         }
         double[] a = new double[harmonics + 1];
@@ -132,6 +134,7 @@ final class DailyShape {
     }
 
     long heapBytes() {
-        return HeapBytes.object(5, 4, 0, 0) + 2 * HeapBytes.array(HOURS, 4) + HeapBytes.array(7, 4) * 2;
+        return HeapBytes.object(5, 4, 0, 0) + 2 * HeapBytes.array(HOURS, 4) + HeapBytes.array(7, 4) * 2
+                + HeapBytes.array(7, 8);
     }
 }
