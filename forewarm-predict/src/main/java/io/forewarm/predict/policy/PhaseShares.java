@@ -5,8 +5,9 @@ package io.forewarm.predict.policy;
  * cycle) of cycles in which that minute had an event: the phase of an application's timers, which often fire
  * at fixed minutes of the hour (Shahrad et al., "Serverless in the Wild", USENIX ATC 2020, find timers among
  * the most common triggers). A minute whose share stays high is a tick; one that is active now and then is
- * background. Used by {@link Periodic} (load for the next run of ticks) and {@link Split} (ticks apart from
- * the rest).
+ * background; a minute at or above {@code threshold} is expected to tick, and how often expected ticks came
+ * gives each tick's {@link #chance}. Used by {@link Periodic} (load for the next run of ticks) and {@link Split}
+ * (ticks apart from the rest, each coming with its chance).
  */
 final class PhaseShares {
 

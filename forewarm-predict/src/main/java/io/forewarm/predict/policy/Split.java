@@ -17,7 +17,8 @@ import java.util.Arrays;
  * one is the background's next call or the first tick that comes, whichever is first: the background's next
  * call is x - e minutes away for the sampled idle times x longer than the e minutes since its last call (the
  * residual life of a renewal process, so a burst that ended hours ago is not waited for), and each tick ahead
- * comes with the probability of its share. The window is the one that costs least over that ({@link
+ * comes with its {@linkplain PhaseShares#chance chance}: its share, but at most the share of expected ticks that
+ * came, so the window reaches the tick after next when a missed tick would cost more than the wait. The window is the one that costs least over that ({@link
  * IdleWindows#cheapest}, the priced window of {@link Tradeoff}): a short pre-warm for the tick when the
  * background is unlikely to call first, a keep-alive up to the tick when it is likely to. Idle times fade
  * with a {@code halflife} (minutes), as the background's rate follows the time of day and a sample taken
@@ -27,7 +28,7 @@ import java.util.Arrays;
  * <p>Events are classified by the shares learned before them, so a new timer's ticks count as background
  * until its minutes stand out (at {@code alpha=0.3}, after three hourly hits; one missed tick keeps a learned
  * tick at 0.7, above the threshold); a busy application whose every minute reaches the threshold is all ticks,
- * each weighted by its share.
+ * each weighted by its chance.
  */
 public final class Split implements Policy {
 
