@@ -324,9 +324,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         try {
             if (failure == null) {
                 persistently(() -> {
-                    if (rolledUpTo < nextSeq) {
-                        rollUp(rolledUpTo, nextSeq);
-                    }
+                    rollUp();
                     return null;
                 });
             }
@@ -413,8 +411,16 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         nextFunctionId += added.size();
     }
 
-    /** Folds raw rows {@code [from, to)} into the rollups and moves the watermark, in one transaction. */
-    private void rollUp(long from, long to) throws SQLException {
+    /**
+     * Folds the raw rows written since the last rollup ({@code [rolledUpTo, nextSeq)}) into the rollups and moves
+     * the watermark, in one transaction; nothing when there are none.
+     */
+    private void rollUp() throws SQLException {
+        long from = rolledUpTo;
+        long to = nextSeq;
+        if (from >= to) {
+            return;
+        }
         inTransaction(() -> {
             update(sql.rollUp, from, to);
             return update(HistorySql.SET_WATERMARK, to);
@@ -428,7 +434,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
         if (rolledUpTo < nextSeq) {
             LOG.info("{}: rolling up {} records committed without their rollups (an unclean shutdown or a lost"
                     + " connection)", name, nextSeq - rolledUpTo);
-            rollUp(rolledUpTo, nextSeq);
+            rollUp();
         }
     }
 
@@ -484,9 +490,7 @@ abstract sealed class JdbcHistoryStore implements HistoryStore permits DuckDbHis
     /** One retention pass: see {@link #applyRetention}. */
     private RetentionResult retain(Instant now, RetentionPolicy policy) throws SQLException {
         // Raw rows about to go must be in the rollups first, or their minutes would be lost with them.
-        if (rolledUpTo < nextSeq) {
-            rollUp(rolledUpTo, nextSeq);
-        }
+        rollUp();
         long rawByAge = 0;
         long rollupsByAge = 0;
         Instant rawCutoff = policy.rawCutoff(now);
