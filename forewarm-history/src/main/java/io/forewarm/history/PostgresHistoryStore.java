@@ -146,8 +146,7 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
 
     @Override
     Connection reconnectWriter() throws SQLException {
-        Connection writer = target.connect();
-        try {
+        return connect(writer -> {
             // When the network, not the server, dropped the old session, the server may not know yet and the
             // session would hold the schema's lock until it does: end it, it is ours.
             try (PreparedStatement ps = writer.prepareStatement(END_SESSION)) {
@@ -157,23 +156,29 @@ public final class PostgresHistoryStore extends JdbcHistoryStore {
             }
             setUpWriter(writer, target, "cannot reconnect " + this);
             rememberSession(writer);
-            return writer;
-        } catch (SQLException | RuntimeException e) {
-            closeQuietly(writer);
-            throw e;
-        }
+        });
     }
 
     @Override
     Connection reconnectReader() throws SQLException {
-        Connection reader = target.connect();
+        return connect(reader -> setUpReader(reader, target));
+    }
+
+    /** A new connection to the target, set up by {@code setUp}; closed again when that fails. */
+    private Connection connect(SetUp setUp) throws SQLException {
+        Connection conn = target.connect();
         try {
-            setUpReader(reader, target);
-            return reader;
+            setUp.on(conn);
+            return conn;
         } catch (SQLException | RuntimeException e) {
-            closeQuietly(reader);
+            closeQuietly(conn);
             throw e;
         }
+    }
+
+    /** What a new connection needs before it is used. */
+    private interface SetUp {
+        void on(Connection conn) throws SQLException;
     }
 
     private static void lockSchema(Connection writer, String schema, String failing) throws SQLException {
